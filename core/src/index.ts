@@ -1,0 +1,12 @@
+export * from './errors.js';
+export * from './secret.js';
+export * from './json-schema.js';
+export * from './plugin.js';
+export * from './tokens.js';
+export * from './di.js';
+export * from './crypto/keyring.js';
+export type * from './contracts/services.js';
+export type * from './contracts/provider.js';
+export type * from './contracts/rotation.js';
+export type * from './contracts/identity.js';
+export type * from './contracts/notifier.js';

@@ -1,0 +1,81 @@
+import { createCipheriv, createDecipheriv, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, createPrivateKey, type KeyObject } from 'node:crypto';
+
+export const E2EE_HEADER = 'x-e2e-public-key';
+export const E2EE_ALGORITHM = 'ECDH-P256-HKDF-SHA256-AES256GCM';
+const HKDF_INFO = 'bella-e2ee-v1';
+const HKDF_SALT = Buffer.alloc(32);
+
+export interface E2eeEnvelope {
+  encrypted: true;
+  algorithm: typeof E2EE_ALGORITHM;
+  serverPublicKey: string;
+  nonce: string;
+  tag: string;
+  ciphertext: string;
+}
+
+/** Parses `base64(SPKI DER)` of a P-256 public key; throws a TypeError naming the problem. */
+export function importE2eePublicKey(base64Spki: string): KeyObject {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64Spki)) throw new TypeError('X-E2E-Public-Key must be base64');
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: Buffer.from(base64Spki, 'base64'), format: 'der', type: 'spki' });
+  } catch {
+    throw new TypeError('X-E2E-Public-Key is not an SPKI DER public key');
+  }
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    throw new TypeError('X-E2E-Public-Key must be a P-256 key');
+  }
+  return key;
+}
+
+function deriveKey(privateKey: KeyObject, publicKey: KeyObject): Buffer {
+  const shared = diffieHellman({ privateKey, publicKey });
+  return Buffer.from(hkdfSync('sha256', shared, HKDF_SALT, HKDF_INFO, 32));
+}
+
+/** Server side: encrypts the whole JSON response for the client's public key with a fresh key pair. */
+export function encryptForClient(clientPublicKey: KeyObject | string, plaintext: string): E2eeEnvelope {
+  const publicKey = typeof clientPublicKey === 'string' ? importE2eePublicKey(clientPublicKey) : clientPublicKey;
+  const ephemeral = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const key = deriveKey(ephemeral.privateKey, publicKey);
+  const nonce = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return {
+    encrypted: true,
+    algorithm: E2EE_ALGORITHM,
+    serverPublicKey: ephemeral.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+    nonce: nonce.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+    ciphertext: ciphertext.toString('base64'),
+  };
+}
+
+export interface E2eeKeyPair {
+  privateKey: KeyObject;
+  /** base64(SPKI DER), the value of the `X-E2E-Public-Key` request header. */
+  publicKeyBase64: string;
+}
+
+/** Client side: a fresh key pair whose public half goes into `X-E2E-Public-Key`. */
+export function generateE2eeKeyPair(): E2eeKeyPair {
+  const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  return { privateKey: pair.privateKey, publicKeyBase64: pair.publicKey.export({ format: 'der', type: 'spki' }).toString('base64') };
+}
+
+export function isE2eeEnvelope(value: unknown): value is E2eeEnvelope {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return v.encrypted === true && v.algorithm === E2EE_ALGORITHM && ['serverPublicKey', 'nonce', 'tag', 'ciphertext'].every((k) => typeof v[k] === 'string');
+}
+
+/** Client side: decrypts an envelope to the JSON text the server would have sent in the clear. */
+export function decryptFromServer(privateKey: KeyObject | string, envelope: E2eeEnvelope): string {
+  const priv = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
+  const serverKey = importE2eePublicKey(envelope.serverPublicKey);
+  const key = deriveKey(priv, serverKey);
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(envelope.nonce, 'base64'));
+  decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
+  return Buffer.concat([decipher.update(Buffer.from(envelope.ciphertext, 'base64')), decipher.final()]).toString('utf8');
+}

@@ -1,0 +1,78 @@
+import { createHash, createHmac } from 'node:crypto';
+import { timingSafeEqualString } from './timing-safe.js';
+
+/** How SDKs authenticate a request with an API key (DESIGN §5). */
+export const SIGNING_HEADERS = {
+  keyId: 'x-bella-key-id',
+  timestamp: 'x-bella-timestamp',
+  signature: 'x-bella-signature',
+} as const;
+
+export const SIGNATURE_SKEW_SECONDS = 300;
+
+export interface SignableRequest {
+  method: string;
+  /** Raw, still percent-encoded path, without the query string. */
+  path: string;
+  /** Raw query string without `?` (e.g. `b=2&a=1`), or empty. */
+  query: string;
+  /** UTC ISO-8601 with whole seconds and `Z`, e.g. `2026-01-02T03:04:05Z`. */
+  timestamp: string;
+  body: Uint8Array | string;
+}
+
+/** `k=v` pairs sorted and joined with `&`; pairs are kept as sent (still encoded). */
+export function canonicalQuery(query: string): string {
+  if (query === '') return '';
+  return query
+    .split('&')
+    .filter((pair) => pair !== '')
+    .sort()
+    .join('&');
+}
+
+export function sha256Hex(body: Uint8Array | string): string {
+  return createHash('sha256').update(body).digest('hex');
+}
+
+export function canonicalRequest(request: SignableRequest): string {
+  return [
+    request.method.toUpperCase(),
+    request.path,
+    canonicalQuery(request.query),
+    request.timestamp,
+    sha256Hex(request.body),
+  ].join('\n');
+}
+
+/** Lowercase hex HMAC-SHA256 keyed with the hex-decoded API key secret. */
+export function signRequest(secretHex: string, request: SignableRequest): string {
+  return createHmac('sha256', Buffer.from(secretHex, 'hex')).update(canonicalRequest(request), 'utf8').digest('hex');
+}
+
+/** The timestamp format the signature scheme requires (whole seconds, `Z`). */
+export function signingTimestamp(date: Date = new Date()): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+const TIMESTAMP_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+export type RequestSignatureCheck =
+  | { ok: true }
+  | { ok: false; reason: 'malformed-timestamp' | 'timestamp-out-of-window' | 'malformed-signature' | 'bad-signature' };
+
+export function verifyRequestSignature(
+  secretHex: string,
+  request: SignableRequest,
+  signature: string,
+  nowMs: number = Date.now(),
+  skewSeconds: number = SIGNATURE_SKEW_SECONDS,
+): RequestSignatureCheck {
+  if (!TIMESTAMP_PATTERN.test(request.timestamp)) return { ok: false, reason: 'malformed-timestamp' };
+  const at = Date.parse(request.timestamp);
+  if (Number.isNaN(at)) return { ok: false, reason: 'malformed-timestamp' };
+  if (Math.abs(nowMs - at) > skewSeconds * 1000) return { ok: false, reason: 'timestamp-out-of-window' };
+  if (!/^[0-9a-f]{64}$/.test(signature)) return { ok: false, reason: 'malformed-signature' };
+  const expected = signRequest(secretHex, request);
+  return timingSafeEqualString(expected, signature) ? { ok: true } : { ok: false, reason: 'bad-signature' };
+}

@@ -1,0 +1,1 @@
+export { startEmbeddedPostgres, freePort, type EmbeddedPostgresOptions, type RunningPostgres } from './db/embedded-postgres.js';
