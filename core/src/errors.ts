@@ -37,6 +37,8 @@ export class KeygateError extends Error {
   readonly keygateError = true as const;
   readonly code: ErrorCode;
   readonly retryable: boolean;
+  /** Safe to show to API callers (see {@link ErrorOptions.detail}). */
+  readonly detail: string | undefined;
   readonly extensions: Record<string, string | number | boolean>;
 
   constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
@@ -44,6 +46,7 @@ export class KeygateError extends Error {
     this.name = 'KeygateError';
     this.code = code;
     this.retryable = options.retryable ?? RETRYABLE_BY_DEFAULT.has(code);
+    this.detail = options.detail;
     this.extensions = options.extensions ?? {};
   }
 }
@@ -53,6 +56,7 @@ export interface KeygateErrorLike {
   code: ErrorCode;
   message: string;
   retryable: boolean;
+  detail?: string;
   extensions?: Record<string, string | number | boolean>;
 }
 

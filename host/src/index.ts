@@ -1,1 +1,16 @@
 export { startEmbeddedPostgres, freePort, type EmbeddedPostgresOptions, type RunningPostgres } from './db/embedded-postgres.js';
+export { createSqlClient } from './db/sql-client.js';
+export { startKeygate, type KeygateHost, type StartOptions } from './server.js';
+export { loadConfig } from './config/load-config.js';
+export type { KeygateConfig } from './config/types.js';
+export { parseConfig, DEFAULT_CONFIG_FILE, SYSTEM_PROVIDER_PACKAGE, type LoadConfigOptions, type ParseConfigOptions } from './config/load-config.js';
+export { ConfigError, type ConfigProblem } from './config/config-error.js';
+export { keygateConfigSchema } from './config/schema.js';
+export { parseByteSize } from './config/byte-size.js';
+export { ENV_OVERRIDES } from './config/env-overrides.js';
+export type { ServerConfig, DatabaseConfig, PluginEntry, StaticProviderConfig, SecurityConfig, OutboundConfig, SecretsConfig, LoggingConfig, LogLevel, LogFormat, TenantConfig } from './config/types.js';
+export { createLogger, type LoggerOptions, type LogStream } from './logging/logger.js';
+export { loadKeyring, MASTER_KEY_FILE } from './security/master-key.js';
+export { loadPlugins, type LoadedPlugin, type LoadedPlugins, type LoadPluginsOptions } from './plugins/loader.js';
+export { PluginLoadError } from './plugins/plugin-load-error.js';
+export { compileValidator, maskSecrets, secretPaths, transformSecrets, type CompileOptions, type ValidationIssue, type ValidationResult, type Validator } from './validation/json-schema.js';

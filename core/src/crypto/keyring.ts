@@ -12,6 +12,7 @@ import { KeygateError } from '../errors.js';
  */
 const FORMAT = 'kg1';
 const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+const TAG_BYTES = 16;
 
 export interface KeyringKeys {
   activeKeyId: string;
@@ -80,11 +81,12 @@ export class Keyring {
     const kek = this.#keys.get(kekId);
     if (!kek) throw new KeygateError('INTERNAL', `ciphertext was made with keyring key "${kekId}", which is not configured`);
     try {
-      const unwrapper = createDecipheriv('aes-256-gcm', kek, unb64(wrapIv));
+      // A fixed tag length: GCM would otherwise accept truncated tags, which are far easier to forge.
+      const unwrapper = createDecipheriv('aes-256-gcm', kek, unb64(wrapIv), { authTagLength: TAG_BYTES });
       unwrapper.setAAD(Buffer.from(kekId, 'utf8'));
       unwrapper.setAuthTag(unb64(wrapTag));
       const dek = Buffer.concat([unwrapper.update(unb64(wrappedDek)), unwrapper.final()]);
-      const decipher = createDecipheriv('aes-256-gcm', dek, unb64(iv));
+      const decipher = createDecipheriv('aes-256-gcm', dek, unb64(iv), { authTagLength: TAG_BYTES });
       decipher.setAAD(Buffer.from(context, 'utf8'));
       decipher.setAuthTag(unb64(tag));
       return Buffer.concat([decipher.update(unb64(ciphertext)), decipher.final()]);

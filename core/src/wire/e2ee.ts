@@ -4,6 +4,8 @@ export const E2EE_HEADER = 'x-e2e-public-key';
 export const E2EE_ALGORITHM = 'ECDH-P256-HKDF-SHA256-AES256GCM';
 const HKDF_INFO = 'bella-e2ee-v1';
 const HKDF_SALT = Buffer.alloc(32);
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
 
 export interface E2eeEnvelope {
   encrypted: true;
@@ -39,8 +41,8 @@ export function encryptForClient(clientPublicKey: KeyObject | string, plaintext:
   const publicKey = typeof clientPublicKey === 'string' ? importE2eePublicKey(clientPublicKey) : clientPublicKey;
   const ephemeral = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const key = deriveKey(ephemeral.privateKey, publicKey);
-  const nonce = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  const nonce = randomBytes(NONCE_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   return {
     encrypted: true,
@@ -74,8 +76,13 @@ export function isE2eeEnvelope(value: unknown): value is E2eeEnvelope {
 export function decryptFromServer(privateKey: KeyObject | string, envelope: E2eeEnvelope): string {
   const priv = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
   const serverKey = importE2eePublicKey(envelope.serverPublicKey);
+  const nonce = Buffer.from(envelope.nonce, 'base64');
+  const tag = Buffer.from(envelope.tag, 'base64');
+  if (nonce.length !== NONCE_BYTES) throw new TypeError(`E2EE nonce must be ${NONCE_BYTES} bytes`);
+  // GCM accepts truncated tags unless told otherwise, and a short tag is far easier to forge.
+  if (tag.length !== TAG_BYTES) throw new TypeError(`E2EE tag must be ${TAG_BYTES} bytes`);
   const key = deriveKey(priv, serverKey);
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(envelope.nonce, 'base64'));
-  decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
+  const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
+  decipher.setAuthTag(tag);
   return Buffer.concat([decipher.update(Buffer.from(envelope.ciphertext, 'base64')), decipher.final()]).toString('utf8');
 }

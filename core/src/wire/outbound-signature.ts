@@ -9,8 +9,9 @@ export const OUTBOUND_SIGNATURE_HEADER = 'x-bella-signature';
 export const OUTBOUND_TOLERANCE_SECONDS = 300;
 
 export function computeOutboundSignature(secret: string, timestamp: number, rawBody: string | Uint8Array): string {
-  const body = typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8');
-  return createHmac('sha256', Buffer.from(secret, 'utf8')).update(`${timestamp}.${body}`, 'utf8').digest('hex');
+  // Bytes are signed as they are: decoding them as UTF-8 first would replace invalid sequences and
+  // sign a different body from the one on the wire.
+  return createHmac('sha256', Buffer.from(secret, 'utf8')).update(`${timestamp}.`, 'utf8').update(rawBody).digest('hex');
 }
 
 /** Builds the header value. Call again for every retry so each attempt carries a fresh `t`. */

@@ -45,8 +45,13 @@ export function canonicalRequest(request: SignableRequest): string {
   ].join('\n');
 }
 
+const SECRET_PATTERN = /^[0-9a-fA-F]{64}$/;
+
 /** Lowercase hex HMAC-SHA256 keyed with the hex-decoded API key secret. */
 export function signRequest(secretHex: string, request: SignableRequest): string {
+  // Buffer.from(…, 'hex') silently stops at the first non-hex character, so a wrong or empty
+  // secret would otherwise become a short (even empty) HMAC key instead of an error.
+  if (!SECRET_PATTERN.test(secretHex)) throw new TypeError('the API key secret must be 64 hex characters');
   return createHmac('sha256', Buffer.from(secretHex, 'hex')).update(canonicalRequest(request), 'utf8').digest('hex');
 }
 
@@ -70,7 +75,9 @@ export function verifyRequestSignature(
 ): RequestSignatureCheck {
   if (!TIMESTAMP_PATTERN.test(request.timestamp)) return { ok: false, reason: 'malformed-timestamp' };
   const at = Date.parse(request.timestamp);
-  if (Number.isNaN(at)) return { ok: false, reason: 'malformed-timestamp' };
+  // Date.parse rolls impossible dates over (Feb 30 → Mar 2, 24:00 → next day); only a timestamp
+  // that formats back to itself names one instant unambiguously.
+  if (Number.isNaN(at) || signingTimestamp(new Date(at)) !== request.timestamp) return { ok: false, reason: 'malformed-timestamp' };
   if (Math.abs(nowMs - at) > skewSeconds * 1000) return { ok: false, reason: 'timestamp-out-of-window' };
   if (!/^[0-9a-f]{64}$/.test(signature)) return { ok: false, reason: 'malformed-signature' };
   const expected = signRequest(secretHex, request);

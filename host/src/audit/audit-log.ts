@@ -1,0 +1,214 @@
+import { createHash, createHmac, randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { canonicalJson } from './canonical-json.js';
+
+export type AuditOutcome = 'success' | 'denied' | 'error';
+
+export interface AuditEntry {
+  tenantId: string | null;
+  actorType: 'api-key' | 'anonymous' | 'system' | 'user';
+  actorId: string;
+  /** e.g. `secret.read`, `secret.write`, `environment.read`, `provider.create`, `auth.denied`. */
+  action: string;
+  targetType: string;
+  target: string;
+  outcome: AuditOutcome;
+  status?: number;
+  requestId?: string;
+  ip?: string;
+  /** Never values or credentials: use {@link AuditLog.valueHmac} to record which value was written. */
+  details?: Record<string, unknown>;
+}
+
+interface SealedEntry extends AuditEntry {
+  id: string;
+  occurredAt: Date;
+}
+
+interface Pending {
+  entry: SealedEntry;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+const MAX_BATCH = 500;
+
+export function hashAuditRow(prevHash: string, entry: SealedEntry): string {
+  const body = canonicalJson({
+    id: entry.id,
+    occurredAt: entry.occurredAt.toISOString(),
+    tenantId: entry.tenantId,
+    actorType: entry.actorType,
+    actorId: entry.actorId,
+    action: entry.action,
+    targetType: entry.targetType,
+    target: entry.target,
+    outcome: entry.outcome,
+    status: entry.status ?? null,
+    requestId: entry.requestId ?? null,
+    ip: entry.ip ?? null,
+    details: entry.details ?? {},
+  });
+  return createHash('sha256').update(`${prevHash}\n${body}`, 'utf8').digest('hex');
+}
+
+export type ChainVerification =
+  | { ok: true; checked: number }
+  | { ok: false; checked: number; brokenAtSeq: number; reason: string };
+
+/**
+ * The append-only, hash-chained audit trail.
+ *
+ * Every row carries the hash of the previous one, so removing or editing a row breaks the chain.
+ * Writes use group commit: concurrent callers are batched into one transaction that holds the
+ * chain head's row lock, which keeps the chain linear across replicas without one round trip per
+ * row. `record` resolves only once its row is committed, so a response never outruns its audit.
+ */
+export class AuditLog {
+  readonly #pool: pg.Pool;
+  readonly #hmacKey: Buffer;
+  #queue: Pending[] = [];
+  #flushing: Promise<void> | undefined;
+
+  constructor(pool: pg.Pool, hmacKey: Buffer) {
+    this.#pool = pool;
+    this.#hmacKey = hmacKey;
+  }
+
+  /** Keyed digest of a value, so the audit can show *that* (and whether the same) value was written. */
+  valueHmac(value: string): string {
+    return createHmac('sha256', this.#hmacKey).update(value, 'utf8').digest('hex');
+  }
+
+  record(entry: AuditEntry): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ entry: { ...entry, id: randomUUID(), occurredAt: new Date() }, resolve, reject });
+      this.#flushing ??= this.#drain();
+    });
+  }
+
+  /** Waits for queued rows (graceful shutdown). */
+  async flush(): Promise<void> {
+    while (this.#flushing) await this.#flushing;
+  }
+
+  async #drain(): Promise<void> {
+    // Yield once so that requests arriving in the same tick join the batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0, MAX_BATCH);
+        try {
+          await this.#write(batch.map((p) => p.entry));
+          for (const p of batch) p.resolve();
+        } catch (error) {
+          for (const p of batch) p.reject(error);
+        }
+      }
+    } finally {
+      this.#flushing = undefined;
+    }
+  }
+
+  async #write(entries: SealedEntry[]): Promise<void> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const head = await client.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE');
+      let prevHash = head.rows[0]!.hash;
+      const values: unknown[] = [];
+      for (const entry of entries) {
+        const hash = hashAuditRow(prevHash, entry);
+        values.push(
+          entry.id,
+          entry.occurredAt,
+          entry.tenantId,
+          entry.actorType,
+          entry.actorId,
+          entry.action,
+          entry.targetType,
+          entry.target,
+          entry.outcome,
+          entry.status ?? null,
+          entry.requestId ?? null,
+          entry.ip ?? null,
+          JSON.stringify(entry.details ?? {}),
+          prevHash,
+          hash,
+        );
+        prevHash = hash;
+      }
+      const placeholders = entries.map((_, i) => `(${Array.from({ length: 15 }, (_, j) => `$${i * 15 + j + 1}`).join(',')})`);
+      const inserted = await client.query<{ seq: number }>(
+        `INSERT INTO audit_events (id, occurred_at, tenant_id, actor_type, actor_id, action, target_type, target, outcome, status, request_id, ip, details, prev_hash, hash)
+         VALUES ${placeholders.join(',')} RETURNING seq`,
+        values,
+      );
+      const lastSeq = Math.max(...inserted.rows.map((r) => r.seq));
+      await client.query('UPDATE audit_chain_head SET seq = $1, hash = $2 WHERE id = 1', [lastSeq, prevHash]);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Recomputes the chain from the first row and reports the first broken link. */
+  async verifyChain(): Promise<ChainVerification> {
+    let prevHash = GENESIS_HASH;
+    let lastSeq = 0;
+    let checked = 0;
+    for (;;) {
+      const { rows } = await this.#pool.query<AuditRow>(
+        `SELECT seq, id, occurred_at, tenant_id, actor_type, actor_id, action, target_type, target, outcome, status, request_id, ip, details, prev_hash, hash
+         FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT 1000`,
+        [lastSeq],
+      );
+      if (rows.length === 0) return { ok: true, checked };
+      for (const row of rows) {
+        if (row.prev_hash !== prevHash) return { ok: false, checked, brokenAtSeq: row.seq, reason: 'prev_hash does not match the hash of the row before it' };
+        const expected = hashAuditRow(prevHash, {
+          id: row.id,
+          occurredAt: row.occurred_at,
+          tenantId: row.tenant_id,
+          actorType: row.actor_type as AuditEntry['actorType'],
+          actorId: row.actor_id,
+          action: row.action,
+          targetType: row.target_type,
+          target: row.target,
+          outcome: row.outcome as AuditOutcome,
+          ...(row.status === null ? {} : { status: row.status }),
+          ...(row.request_id === null ? {} : { requestId: row.request_id }),
+          ...(row.ip === null ? {} : { ip: row.ip }),
+          details: row.details,
+        });
+        if (expected !== row.hash) return { ok: false, checked, brokenAtSeq: row.seq, reason: 'row content does not match its hash' };
+        prevHash = row.hash;
+        lastSeq = row.seq;
+        checked++;
+      }
+    }
+  }
+}
+
+interface AuditRow {
+  seq: number;
+  id: string;
+  occurred_at: Date;
+  tenant_id: string | null;
+  actor_type: string;
+  actor_id: string;
+  action: string;
+  target_type: string;
+  target: string;
+  outcome: string;
+  status: number | null;
+  request_id: string | null;
+  ip: string | null;
+  details: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
+}

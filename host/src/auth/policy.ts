@@ -1,0 +1,55 @@
+import { NotFoundError } from '@keygate/core';
+import type { Principal } from '../http/request-context.js';
+
+export type Action =
+  | 'providers.read'
+  | 'providers.write'
+  | 'projects.read'
+  | 'projects.write'
+  | 'environments.read'
+  | 'environments.write'
+  | 'secrets.read'
+  | 'secrets.write';
+
+export interface Resource {
+  projectId?: string;
+  environmentId?: string;
+}
+
+/**
+ * The permission matrix, by key scope and role. Tenant keys act on the whole tenant; project and
+ * environment keys only inside their project or environment. (The full access model with users and
+ * memberships builds on this table.)
+ */
+export const PERMISSIONS: Record<string, readonly Action[]> = {
+  'tenant:Owner': ['providers.read', 'providers.write', 'projects.read', 'projects.write', 'environments.read', 'environments.write', 'secrets.read', 'secrets.write'],
+  'tenant:Admin': ['providers.read', 'providers.write', 'projects.read', 'projects.write', 'environments.read', 'environments.write', 'secrets.read', 'secrets.write'],
+  'tenant:User': ['providers.read', 'projects.read', 'environments.read'],
+  'tenant:Viewer': ['providers.read', 'projects.read', 'environments.read'],
+  'project:Manager': ['providers.read', 'projects.read', 'environments.read', 'environments.write', 'secrets.read', 'secrets.write'],
+  'environment:Member': ['environments.read', 'secrets.read', 'secrets.write'],
+  'environment:Consumer': ['environments.read', 'secrets.read'],
+};
+
+export function isAllowed(principal: Principal, action: Action, resource: Resource = {}): boolean {
+  const allowed = PERMISSIONS[`${principal.scope}:${principal.role}`];
+  if (!allowed?.includes(action)) return false;
+  if (principal.scope === 'project') {
+    // Project keys see only their project; tenant-wide resources (provider list) only to read.
+    if (resource.projectId !== undefined) return resource.projectId === principal.projectId;
+    return action === 'providers.read';
+  }
+  if (principal.scope === 'environment') {
+    if (resource.environmentId !== undefined) return resource.environmentId === principal.environmentId;
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Throws NOT_FOUND when the caller may not do `action` on the resource: a caller must not learn
+ * that something exists by being told it may not touch it.
+ */
+export function authorize(principal: Principal, action: Action, resource: Resource, what: string): void {
+  if (!isAllowed(principal, action, resource)) throw new NotFoundError(`${what} not found`);
+}

@@ -1,0 +1,103 @@
+/** The host's configuration with every default applied. See host/CONFIG.md for the reference. */
+export interface KeygateConfig {
+  /** Absolute path of the file that was read; absent when the host runs on defaults alone. */
+  configFile?: string;
+  server: ServerConfig;
+  /** Absolute path of the data folder (embedded PostgreSQL, generated master key). */
+  dataDir: string;
+  database: DatabaseConfig;
+  /**
+   * Plugin packages to load, in order. `@keygate/provider-local` (the system provider) is always
+   * among them: when the file does not list it, it is added first.
+   */
+  plugins: PluginEntry[];
+  /** Providers created or updated for the default tenant at start. */
+  providers: StaticProviderConfig[];
+  security: SecurityConfig;
+  outbound: OutboundConfig;
+  secrets: SecretsConfig;
+  /** Timeout the host applies to every call into a provider, in milliseconds. */
+  providerTimeoutMs: number;
+  logging: LoggingConfig;
+  /** The tenant created on first start. */
+  tenant: TenantConfig;
+}
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  /** As written: a size such as `1mb`, or a number of bytes. */
+  bodyLimit: string | number;
+  /** `bodyLimit` in bytes. */
+  bodyLimitBytes: number;
+  requestTimeoutMs: number;
+  shutdownTimeoutMs: number;
+  /** Validate every response against openapi.yaml (a contract violation becomes a 500). */
+  responseValidation: boolean;
+  /** Express `trust proxy` setting: false, true, a hop count, or addresses/subnets. */
+  trustProxy: boolean | number | string | string[];
+}
+
+export interface DatabaseConfig {
+  /** PostgreSQL URL; when absent the host runs an embedded PostgreSQL in `dataDir`. */
+  url?: string;
+  poolMax: number;
+  embedded: { port?: number };
+}
+
+export interface PluginEntry {
+  /** npm package name, or a path to an ES module (relative paths resolve against the working directory). */
+  package: string;
+  /** Plugin-level options, validated against the plugin's `optionsSchema`. */
+  options: Record<string, unknown>;
+  /** Where the entry is in keygate.yaml (`plugins[2]`), for error messages. */
+  source?: string;
+}
+
+export interface StaticProviderConfig {
+  name: string;
+  slug?: string;
+  type: string;
+  description?: string;
+  /** Validated against the provider type's schema when the provider is created. */
+  configuration: Record<string, unknown>;
+}
+
+export interface SecurityConfig {
+  /** Base64 of 32 bytes; used as key id `k1`. */
+  masterKey?: string;
+  /** Key id → base64 of 32 bytes, for master-key rotation. */
+  masterKeys?: Record<string, string>;
+  /** The key of `masterKeys` that encrypts new values. */
+  activeKeyId?: string;
+  /** An API key (`bax-…`) accepted with full rights on the default tenant, to bootstrap automation. */
+  bootstrapApiKey?: string;
+}
+
+export interface OutboundConfig {
+  /** Accept loopback addresses (and plain http:// to them) in outbound URLs. */
+  allowLoopback: boolean;
+  /** Accept private (RFC 1918, ULA) addresses in outbound URLs. */
+  allowPrivate: boolean;
+  connectTimeoutMs: number;
+  timeoutMs: number;
+  maxResponseBytes: number;
+}
+
+export interface SecretsConfig {
+  /** Largest secret value accepted on write, in bytes (UTF-8). */
+  maxValueBytes: number;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+export type LogFormat = 'json' | 'pretty';
+
+export interface LoggingConfig {
+  level: LogLevel;
+  format: LogFormat;
+}
+
+export interface TenantConfig {
+  slug: string;
+  name: string;
+}

@@ -1,0 +1,21 @@
+import type { Knex } from 'knex';
+import * as foundation from './migrations/0001-foundation.js';
+
+type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
+
+/**
+ * Migrations are imported statically and named without file extensions, so the same names are
+ * recorded whether the host runs from TypeScript sources (tests) or compiled JavaScript.
+ */
+const MIGRATIONS: Array<readonly [string, Migration]> = [['0001-foundation', foundation]];
+
+const source: Knex.MigrationSource<readonly [string, Migration]> = {
+  getMigrations: async () => MIGRATIONS,
+  getMigrationName: ([name]) => name,
+  getMigration: async ([, migration]) => migration,
+};
+
+/** Brings the schema up to date; knex's migration lock makes concurrent replicas wait in turn. */
+export async function migrateToLatest(knex: Knex): Promise<void> {
+  await knex.migrate.latest({ migrationSource: source, tableName: 'keygate_migrations' });
+}

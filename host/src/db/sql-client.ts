@@ -1,0 +1,147 @@
+import type { Pool, PoolClient, QueryResult } from 'pg';
+import { KeygateError, type SqlClient, type SqlResult } from '@keygate/core';
+
+/**
+ * core's {@link SqlClient} over a node-postgres pool: what plugins (e.g. provider-local) get as
+ * `services.sql`.
+ *
+ * - `query` borrows any pooled connection for one statement.
+ * - `transaction` pins one connection for the whole unit of work (BEGIN … COMMIT / ROLLBACK);
+ *   `tx.transaction` inside it opens a SAVEPOINT, so a failing inner unit rolls back alone and the
+ *   outer one may carry on.
+ * - Driver errors are passed through unchanged (with their SQLSTATE in `code`).
+ */
+export function createSqlClient(pool: Pool): SqlClient {
+  return new PoolSqlClient(pool);
+}
+
+type Queryable = Pick<Pool | PoolClient, 'query'>;
+
+async function run<Row>(target: Queryable, sql: string, params: readonly unknown[] | undefined): Promise<SqlResult<Row>> {
+  // Without parameters pg uses the simple protocol, which runs several `;`-separated statements and
+  // answers with one result each; the last one is what the caller is after (e.g. a DDL script).
+  const raw = (await target.query(sql, params === undefined ? undefined : [...params])) as QueryResult | QueryResult[];
+  const result = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+  if (result === undefined) return { rows: [], rowCount: 0 };
+  return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
+}
+
+class PoolSqlClient implements SqlClient {
+  readonly #pool: Pool;
+
+  constructor(pool: Pool) {
+    this.#pool = pool;
+  }
+
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<SqlResult<Row>> {
+    return run<Row>(this.#pool, sql, params);
+  }
+
+  async transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
+    const connection = await this.#pool.connect();
+    // A connection whose BEGIN, COMMIT or ROLLBACK failed is in an unknown state: destroy it
+    // rather than hand it to the next borrower.
+    let broken: Error | undefined;
+    const tx = new TransactionSqlClient(connection);
+    try {
+      try {
+        await connection.query('BEGIN');
+      } catch (error) {
+        broken = asError(error);
+        throw error;
+      }
+      let result: T;
+      try {
+        result = await work(tx);
+      } catch (error) {
+        broken = await rollback(connection, 'ROLLBACK');
+        throw error;
+      }
+      let commit: QueryResult;
+      try {
+        commit = await connection.query('COMMIT');
+      } catch (error) {
+        broken = await rollback(connection, 'ROLLBACK');
+        throw error;
+      }
+      // PostgreSQL answers COMMIT of a failed transaction with ROLLBACK and no error: this happens
+      // when `work` swallowed a statement's error. Reporting success would lose the writes silently.
+      if (commit.command === 'ROLLBACK') {
+        throw new KeygateError('INTERNAL', 'transaction rolled back: a statement in it failed and the error was caught inside the transaction');
+      }
+      return result;
+    } finally {
+      tx.finish();
+      connection.release(broken);
+    }
+  }
+}
+
+/** Runs a clean-up statement; returns its error instead of throwing, so the original error wins. */
+async function rollback(connection: PoolClient, statement: string): Promise<Error | undefined> {
+  try {
+    await connection.query(statement);
+    return undefined;
+  } catch (error) {
+    return asError(error);
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+let savepointCounter = 0;
+
+/** The view of one open transaction (or savepoint) handed to `work`. */
+class TransactionSqlClient implements SqlClient {
+  readonly #connection: PoolClient;
+  #finished = false;
+  // Savepoints on one connection must nest, not interleave: sibling `transaction()` calls made
+  // concurrently (e.g. under Promise.all) take turns. Calling the *outer* client's transaction()
+  // from inside an inner one would wait for itself; use the inner client you were given.
+  #turn: Promise<unknown> = Promise.resolve();
+
+  constructor(connection: PoolClient) {
+    this.#connection = connection;
+  }
+
+  /** After the unit of work ends the connection goes back to the pool: any later use is a bug. */
+  finish(): void {
+    this.#finished = true;
+  }
+
+  #assertOpen(): void {
+    if (this.#finished) throw new KeygateError('INTERNAL', 'this transaction has already finished; use the client only inside its callback');
+  }
+
+  async query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<SqlResult<Row>> {
+    this.#assertOpen();
+    return run<Row>(this.#connection, sql, params);
+  }
+
+  transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
+    const next = this.#turn.then(() => this.#savepoint(work));
+    this.#turn = next.catch(() => undefined);
+    return next;
+  }
+
+  async #savepoint<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
+    this.#assertOpen();
+    const name = `keygate_sp_${++savepointCounter}`;
+    const inner = new TransactionSqlClient(this.#connection);
+    await this.#connection.query(`SAVEPOINT ${name}`);
+    try {
+      const result = await work(inner);
+      await this.#connection.query(`RELEASE SAVEPOINT ${name}`);
+      return result;
+    } catch (error) {
+      // Undo the inner work only; the savepoint stays usable by the outer transaction. If even this
+      // fails, the outer transaction is aborted and its own ROLLBACK will clean up.
+      await rollback(this.#connection, `ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`);
+      throw error;
+    } finally {
+      inner.finish();
+    }
+  }
+}

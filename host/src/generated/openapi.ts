@@ -1,0 +1,1500 @@
+// Generated from openapi.yaml by `npm run generate`. Do not edit.
+/* eslint-disable */
+export interface paths {
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness; answers while the process runs. */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness; 200 when the database answers, 503 otherwise. */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Provider connections of the caller's tenant. */
+        get: operations["listProviders"];
+        put?: never;
+        /**
+         * Connect a secret store.
+         * @description `configuration` is validated against the JSON Schema of `type` (see `GET /api/v1/providers/catalog`);
+         *     every error is reported with its path. Credential fields are encrypted at rest and returned as
+         *     `***ENCRYPTED***`.
+         */
+        post: operations["createProvider"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/providers/catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Provider types the loaded plugins offer, with their configuration JSON Schemas. */
+        get: operations["getProviderCatalog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/providers/{providerRef}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Provider slug or id. */
+                providerRef: components["parameters"]["ProviderRef"];
+            };
+            cookie?: never;
+        };
+        get: operations["getProvider"];
+        /**
+         * Replace a provider's name, description and configuration.
+         * @description A credential field sent as `***ENCRYPTED***` keeps its stored value, so a client can send back
+         *     what it read. The type and slug cannot change.
+         */
+        put: operations["updateProvider"];
+        post?: never;
+        /** Remove a provider connection (refused while a project uses it, and for the system provider). */
+        delete: operations["deleteProvider"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/providers/{providerRef}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Provider slug or id. */
+                providerRef: components["parameters"]["ProviderRef"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check connectivity and credentials of a provider. */
+        post: operations["testProvider"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listProjects"];
+        put?: never;
+        /** Create a project; it gets the tenant's system provider unless `providerIds` names others. */
+        post: operations["createProject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectRef}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+            };
+            cookie?: never;
+        };
+        get: operations["getProject"];
+        put: operations["updateProject"];
+        post?: never;
+        /** Delete a project and its environments (Keygate's records only; values stay in providers). */
+        delete: operations["deleteProject"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectRef}/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+            };
+            cookie?: never;
+        };
+        get: operations["listProjectProviders"];
+        put?: never;
+        /** Assign providers (ids or slugs) to the project; already assigned ones are left as they are. */
+        post: operations["assignProjectProviders"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectRef}/providers/{providerRef}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Provider slug or id. */
+                providerRef: components["parameters"]["ProviderRef"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Unassign a provider from the project (refused while an environment of the project uses it). */
+        delete: operations["unassignProjectProvider"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectRef}/environments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+            };
+            cookie?: never;
+        };
+        get: operations["listEnvironments"];
+        put?: never;
+        /** Create an environment; it gets all the project's providers (in order) unless `providerIds` names a subset. */
+        post: operations["createEnvironment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectRef}/environments/{envSlug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+            };
+            cookie?: never;
+        };
+        get: operations["getEnvironment"];
+        put: operations["updateEnvironment"];
+        post?: never;
+        /** Delete an environment (Keygate's records only; values stay in providers). */
+        delete: operations["deleteEnvironment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectRef}/environments/{envSlug}/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+            };
+            cookie?: never;
+        };
+        get: operations["listEnvironmentProviders"];
+        /** Replace the environment's provider list; the order given is the priority order. */
+        put: operations["setEnvironmentProviders"];
+        /** Append providers (ids or slugs, assigned to the project) to the environment's priority list. */
+        post: operations["assignEnvironmentProviders"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectRef}/environments/{envSlug}/providers/{providerRef}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+                /** @description Provider slug or id. */
+                providerRef: components["parameters"]["ProviderRef"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a provider from the environment (refused for the last one). */
+        delete: operations["unassignEnvironmentProvider"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectRef}/environments/{envSlug}/secrets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+            };
+            cookie?: never;
+        };
+        /** All secrets of the environment, merged across its providers by priority. */
+        get: operations["getEnvironmentSecrets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectRef}/environments/{envSlug}/secrets/version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+            };
+            cookie?: never;
+        };
+        /** Cheap change check; `version` increases on every write through Keygate. */
+        get: operations["getEnvironmentSecretsVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectRef}/environments/{envSlug}/providers/{providerRef}/secrets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+                /** @description Provider slug or id. */
+                providerRef: components["parameters"]["ProviderRef"];
+            };
+            cookie?: never;
+        };
+        /** Secrets of the environment in one provider — metadata only, never values. */
+        get: operations["listProviderSecrets"];
+        put?: never;
+        /** Create a secret in this provider (409 when the key exists). */
+        post: operations["createSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectRef}/environments/{envSlug}/providers/{providerRef}/secrets/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+                /** @description Provider slug or id. */
+                providerRef: components["parameters"]["ProviderRef"];
+                key: components["parameters"]["SecretKey"];
+            };
+            cookie?: never;
+        };
+        get: operations["getSecret"];
+        /** Create or replace a secret. `ifVersion` makes it a compare-and-set (providers that support it). */
+        put: operations["updateSecret"];
+        post?: never;
+        delete: operations["deleteSecret"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        Ref: string;
+        Slug: string;
+        Name: string;
+        Description: string;
+        /** Format: uuid */
+        Id: string;
+        /** Format: date-time */
+        Timestamp: string;
+        SecretKey: string;
+        /**
+         * @description `json` values must parse as JSON; `binary` values are base64.
+         * @enum {string}
+         */
+        SecretType: "string" | "json" | "binary";
+        Tags: {
+            [key: string]: string;
+        };
+        Health: {
+            /** @enum {string} */
+            status: "ok";
+        };
+        Problem: {
+            type: string;
+            title: string;
+            status: number;
+            detail?: string;
+            instance?: string;
+            /** @description Stable machine-readable error code, e.g. NOT_FOUND, VERSION_CONFLICT, PROVIDER_UNAVAILABLE. */
+            code?: string;
+            /** @description Slug of the provider involved, for provider errors. */
+            provider?: string;
+            retryable?: boolean;
+            errors?: {
+                path: string;
+                message: string;
+            }[];
+        };
+        Page: {
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        ProviderCapabilities: {
+            versions: boolean;
+            compareAndSet: boolean;
+            labels: boolean;
+            binary: boolean;
+            batchRead: boolean;
+        };
+        Provider: {
+            id: components["schemas"]["Id"];
+            slug: components["schemas"]["Slug"];
+            name: components["schemas"]["Name"];
+            type: string;
+            description: string;
+            /** @description The configuration with credential fields masked as `***ENCRYPTED***`. */
+            configuration: {
+                [key: string]: unknown;
+            };
+            capabilities: components["schemas"]["ProviderCapabilities"];
+            /** @description The tenant's embedded `Local` provider (slug `system`); it cannot be deleted. */
+            isSystem: boolean;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        ProviderCreate: {
+            name: components["schemas"]["Name"];
+            slug?: components["schemas"]["Slug"];
+            type: string;
+            description?: components["schemas"]["Description"];
+            /** @default {} */
+            configuration: {
+                [key: string]: unknown;
+            };
+        };
+        ProviderUpdate: {
+            name?: components["schemas"]["Name"];
+            description?: components["schemas"]["Description"];
+            configuration?: {
+                [key: string]: unknown;
+            };
+        };
+        ProviderList: components["schemas"]["Page"] & {
+            items: components["schemas"]["Provider"][];
+        };
+        ProviderItems: {
+            items: components["schemas"]["Provider"][];
+        };
+        ProviderIds: {
+            providerIds: components["schemas"]["Ref"][];
+        };
+        ProviderCatalog: {
+            types: {
+                type: string;
+                displayName: string;
+                description: string;
+                plugin: {
+                    name: string;
+                    version: string;
+                };
+                /** @description JSON Schema (2020-12) of `configuration`; credential properties carry `x-keygate-secret: true`. */
+                configSchema: {
+                    [key: string]: unknown;
+                };
+                secretFields: string[];
+            }[];
+        };
+        ProviderTestResult: {
+            ok: boolean;
+            latencyMs: number;
+            code?: string;
+            detail?: string;
+        };
+        Project: {
+            id: components["schemas"]["Id"];
+            slug: components["schemas"]["Slug"];
+            name: components["schemas"]["Name"];
+            description: string;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        ProjectCreate: {
+            name: components["schemas"]["Name"];
+            slug?: components["schemas"]["Slug"];
+            description?: components["schemas"]["Description"];
+            providerIds?: components["schemas"]["Ref"][];
+        };
+        ProjectUpdate: {
+            name?: components["schemas"]["Name"];
+            description?: components["schemas"]["Description"];
+        };
+        ProjectList: components["schemas"]["Page"] & {
+            items: components["schemas"]["Project"][];
+        };
+        Environment: {
+            id: components["schemas"]["Id"];
+            projectId: components["schemas"]["Id"];
+            slug: components["schemas"]["Slug"];
+            name: components["schemas"]["Name"];
+            description: string;
+            /** @description Slugs of the environment's providers in priority order. */
+            providers: string[];
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        EnvironmentCreate: {
+            name: components["schemas"]["Name"];
+            slug?: components["schemas"]["Slug"];
+            description?: components["schemas"]["Description"];
+            providerIds?: components["schemas"]["Ref"][];
+        };
+        EnvironmentUpdate: {
+            name?: components["schemas"]["Name"];
+            description?: components["schemas"]["Description"];
+        };
+        EnvironmentList: components["schemas"]["Page"] & {
+            items: components["schemas"]["Environment"][];
+        };
+        EnvironmentSecrets: {
+            environmentSlug: string;
+            environmentName: string;
+            secrets: {
+                [key: string]: string;
+            };
+            /** Format: int64 */
+            version: number;
+            lastModified: components["schemas"]["Timestamp"];
+        };
+        EnvironmentSecretsVersion: {
+            environmentSlug: string;
+            /** Format: int64 */
+            version: number;
+            lastModified: components["schemas"]["Timestamp"];
+        };
+        SecretMetadata: {
+            key: components["schemas"]["SecretKey"];
+            /** @description Provider slug. */
+            provider: string;
+            description: string;
+            type: components["schemas"]["SecretType"];
+            tags: components["schemas"]["Tags"];
+            /** @description The provider's version id, when it keeps versions. */
+            version?: string;
+            updatedAt?: components["schemas"]["Timestamp"];
+        };
+        SecretWithValue: {
+            key: components["schemas"]["SecretKey"];
+            provider: string;
+            description: string;
+            type: components["schemas"]["SecretType"];
+            tags: components["schemas"]["Tags"];
+            version?: string;
+            updatedAt?: components["schemas"]["Timestamp"];
+            value: string;
+        };
+        SecretMetadataList: {
+            items: components["schemas"]["SecretMetadata"][];
+        };
+        SecretCreate: {
+            key: components["schemas"]["SecretKey"];
+            /** @description At most the server's `secrets.maxValueBytes` (default 64 KiB) in UTF-8. */
+            value: string;
+            description?: components["schemas"]["Description"];
+            type?: components["schemas"]["SecretType"];
+            tags?: components["schemas"]["Tags"];
+        };
+        SecretUpdate: {
+            value: string;
+            description?: components["schemas"]["Description"];
+            type?: components["schemas"]["SecretType"];
+            tags?: components["schemas"]["Tags"];
+            /** @description Compare-and-set — write only if the provider's current version is this one (`null` = only if absent). */
+            ifVersion?: string | null;
+        };
+    };
+    responses: {
+        /** @description An error (problem+json). */
+        Problem: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Not ready. */
+        Unavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
+    parameters: {
+        Limit: number;
+        Offset: number;
+        /** @description Provider slug or id. */
+        ProviderRef: components["schemas"]["Ref"];
+        /** @description Project slug or id. */
+        ProjectRef: components["schemas"]["Ref"];
+        /** @description Environment slug (or id). */
+        EnvSlug: components["schemas"]["Ref"];
+        SecretKey: components["schemas"]["SecretKey"];
+    };
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Alive. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listProviders: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of providers; credentials are masked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderList"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    createProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProviderCreate"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Provider"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getProviderCatalog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The catalog. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderCatalog"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Provider slug or id. */
+                providerRef: components["parameters"]["ProviderRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The provider; credentials are masked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Provider"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Provider slug or id. */
+                providerRef: components["parameters"]["ProviderRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProviderUpdate"];
+            };
+        };
+        responses: {
+            /** @description Updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Provider"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Provider slug or id. */
+                providerRef: components["parameters"]["ProviderRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    testProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Provider slug or id. */
+                providerRef: components["parameters"]["ProviderRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Result of the check (a failed check is a 200 with `ok = false`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderTestResult"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listProjects: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of projects. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectList"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    createProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectCreate"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectUpdate"];
+            };
+        };
+        responses: {
+            /** @description Updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listProjectProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Providers assigned to the project, in assignment order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderItems"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    assignProjectProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProviderIds"];
+            };
+        };
+        responses: {
+            /** @description Providers now assigned to the project. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderItems"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    unassignProjectProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Provider slug or id. */
+                providerRef: components["parameters"]["ProviderRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unassigned. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listEnvironments: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of environments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvironmentList"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    createEnvironment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnvironmentCreate"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Environment"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getEnvironment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The environment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Environment"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateEnvironment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnvironmentUpdate"];
+            };
+        };
+        responses: {
+            /** @description Updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Environment"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteEnvironment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listEnvironmentProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The environment's providers in priority order (on a duplicate key the earlier wins; writes go to the first by default). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderItems"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    setEnvironmentProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProviderIds"];
+            };
+        };
+        responses: {
+            /** @description The environment's providers now, in priority order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderItems"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    assignEnvironmentProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProviderIds"];
+            };
+        };
+        responses: {
+            /** @description The environment's providers now, in priority order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderItems"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    unassignEnvironmentProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+                /** @description Provider slug or id. */
+                providerRef: components["parameters"]["ProviderRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getEnvironmentSecrets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Key → value map. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvironmentSecrets"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getEnvironmentSecretsVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Current version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvironmentSecretsVersion"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listProviderSecrets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+                /** @description Provider slug or id. */
+                providerRef: components["parameters"]["ProviderRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Secret metadata. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecretMetadataList"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    createSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+                /** @description Provider slug or id. */
+                providerRef: components["parameters"]["ProviderRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecretCreate"];
+            };
+        };
+        responses: {
+            /** @description Created; the response carries metadata, not the value. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecretMetadata"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getSecret: {
+        parameters: {
+            query?: {
+                /** @description Read an earlier version (providers whose capabilities include `versions`). */
+                version?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+                /** @description Provider slug or id. */
+                providerRef: components["parameters"]["ProviderRef"];
+                key: components["parameters"]["SecretKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The secret with its value. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecretWithValue"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+                /** @description Provider slug or id. */
+                providerRef: components["parameters"]["ProviderRef"];
+                key: components["parameters"]["SecretKey"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecretUpdate"];
+            };
+        };
+        responses: {
+            /** @description Written; the response carries metadata, not the value. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecretMetadata"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+                /** @description Provider slug or id. */
+                providerRef: components["parameters"]["ProviderRef"];
+                key: components["parameters"]["SecretKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+}

@@ -1,0 +1,29 @@
+import type { Knex } from 'knex';
+import type pg from 'pg';
+import type { Logger, SecretProviderType } from '@keygate/core';
+import type { AuditLog } from './audit/audit-log.js';
+import type { ApiKeyStore } from './auth/api-keys.js';
+import type { ProviderRegistry } from './providers/provider-registry.js';
+import type { ProvidersService } from './providers/providers-service.js';
+import type { ProjectsService } from './projects/projects-service.js';
+import type { EnvironmentsService } from './environments/environments-service.js';
+import type { SecretsService } from './secrets/secrets-service.js';
+
+export interface PluginCatalog {
+  providerCatalog(): Array<{ type: SecretProviderType<never>; plugin: { name: string; version: string } }>;
+}
+
+/** The host's services, built once at start and handed to route handlers. */
+export interface HostServices {
+  knex: Knex;
+  pool: pg.Pool;
+  logger: Logger;
+  audit: AuditLog;
+  keys: ApiKeyStore;
+  registry: ProviderRegistry;
+  plugins: PluginCatalog;
+  providers: ProvidersService;
+  projects: ProjectsService;
+  environments: EnvironmentsService;
+  secrets: SecretsService;
+}

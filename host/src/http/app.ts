@@ -1,0 +1,87 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import * as OpenApiValidator from 'express-openapi-validator';
+import { randomUUID } from 'node:crypto';
+import type { HostServices } from '../host-services.js';
+import { authenticate, type RawBodyRequest } from '../auth/authenticate.js';
+import { bindOperations, specOperations, type HandlerTable } from './operations.js';
+import { toProblem } from './problem.js';
+import { loadOpenApiDocument } from './openapi-document.js';
+import { healthHandlers } from './health.js';
+import { providerHandlers } from '../providers/routes.js';
+import { projectHandlers } from '../projects/routes.js';
+import { environmentHandlers } from '../environments/routes.js';
+import { secretHandlers } from '../secrets/routes.js';
+
+export interface AppOptions {
+  bodyLimitBytes: number;
+  /** Validate every response against openapi.yaml (a contract bug becomes a 500). */
+  responseValidation: boolean;
+  /** Express `trust proxy`: false, true, a hop count, or addresses/subnets. */
+  trustProxy: boolean | number | string | string[];
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+export function handlerTable(s: HostServices): HandlerTable {
+  return {
+    ...healthHandlers(s),
+    ...providerHandlers(s),
+    ...projectHandlers(s),
+    ...environmentHandlers(s),
+    ...secretHandlers(s),
+  };
+}
+
+export function createApp(s: HostServices, options: AppOptions): express.Express {
+  const document = loadOpenApiDocument();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy);
+  app.set('etag', false);
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const given = req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader('X-Request-Id', requestId);
+    res.setHeader('Cache-Control', 'no-store');
+    res.locals.ctx = { requestId, ip: req.ip ?? '' };
+    next();
+  });
+  app.use(
+    express.json({
+      limit: options.bodyLimitBytes,
+      type: ['application/json', 'application/*+json'],
+      // The exact bytes are part of a signed request's signature.
+      verify: (req, _res, buf) => {
+        (req as RawBodyRequest).rawBody = buf;
+      },
+    }),
+  );
+  app.use('/api', authenticate({ keys: s.keys, audit: s.audit }));
+  app.use(
+    OpenApiValidator.middleware({
+      apiSpec: structuredClone(document) as never,
+      validateRequests: { allowUnknownQueryParameters: false, coerceTypes: true },
+      validateResponses: options.responseValidation,
+      validateSecurity: false,
+      ignoreUndocumented: false,
+    }),
+  );
+  const router = express.Router();
+  bindOperations(router, specOperations(document), handlerTable(s));
+  app.use(router);
+
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const problem = toProblem(error);
+    const requestId = (res.locals.ctx as { requestId?: string } | undefined)?.requestId;
+    if (problem.status >= 500 && problem.status !== 502 && problem.status !== 503 && problem.status !== 504) {
+      s.logger.error('request failed', { requestId, error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
+    }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.status(problem.status).type('application/problem+json').json({ ...problem, ...(requestId ? { instance: `urn:request:${requestId}` } : {}) });
+  });
+  return app;
+}

@@ -1,0 +1,82 @@
+import type { Request, Response, Router } from 'express';
+import type { operations } from '../generated/openapi.js';
+import type { RequestContext } from './request-context.js';
+
+export type OperationId = keyof operations;
+type Op<K extends OperationId> = operations[K];
+
+type PathOf<K extends OperationId> = Op<K>['parameters'] extends { path: infer P } ? P : Record<string, never>;
+type QueryOf<K extends OperationId> = Op<K>['parameters'] extends { query?: infer Q } ? NonNullable<Q> : Record<string, never>;
+type BodyOf<K extends OperationId> = Op<K> extends { requestBody: { content: { 'application/json': infer B } } }
+  ? B
+  : Op<K> extends { requestBody?: { content: { 'application/json': infer B } } }
+    ? B | undefined
+    : undefined;
+type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : undefined;
+type Responses<K extends OperationId> = Op<K>['responses'];
+type SuccessStatus<K extends OperationId> = Extract<keyof Responses<K>, 200 | 201 | 202 | 204>;
+
+/** What a handler returns: one of the operation's success statuses with its body type. */
+export type Reply<K extends OperationId> = {
+  [S in SuccessStatus<K>]: { status: S; body: JsonOf<Responses<K>[S]> };
+}[SuccessStatus<K>];
+
+export interface OperationInput<K extends OperationId> {
+  params: PathOf<K>;
+  query: QueryOf<K>;
+  body: BodyOf<K>;
+  ctx: RequestContext;
+  req: Request;
+}
+
+export type OperationHandler<K extends OperationId> = (input: OperationInput<K>) => Promise<Reply<K>>;
+
+/** Every operation of openapi.yaml must have a handler: a missing or misspelled one fails to compile. */
+export type HandlerTable = { [K in OperationId]: OperationHandler<K> };
+
+export interface SpecOperation {
+  operationId: string;
+  method: 'get' | 'post' | 'put' | 'delete' | 'patch';
+  path: string;
+}
+
+/** Hook that may transform a success body before it is sent (e.g. end-to-end encryption). */
+export type ResponseTransform = (operationId: OperationId, req: Request, body: unknown) => unknown;
+
+export function bindOperations(router: Router, spec: SpecOperation[], handlers: HandlerTable, transform?: ResponseTransform): void {
+  for (const operation of spec) {
+    const handler = (handlers as Record<string, OperationHandler<OperationId> | undefined>)[operation.operationId];
+    if (!handler) throw new Error(`openapi.yaml operation ${operation.operationId} has no handler`);
+    const expressPath = operation.path.replace(/\{(\w+)\}/g, ':$1');
+    router[operation.method](expressPath, async (req: Request, res: Response) => {
+      // The table is typed per operation; here every operation is handled alike.
+      const reply = (await handler({
+        params: req.params as never,
+        query: req.query as never,
+        body: req.body as never,
+        ctx: res.locals.ctx as RequestContext,
+        req,
+      })) as { status: number; body: unknown };
+      if (reply.body === undefined) {
+        res.status(reply.status).end();
+        return;
+      }
+      const body = transform ? transform(operation.operationId as OperationId, req, reply.body) : reply.body;
+      res.status(reply.status).json(body);
+    });
+  }
+}
+
+const METHODS = ['get', 'post', 'put', 'delete', 'patch'] as const;
+
+/** Lists the operations of a parsed OpenAPI document. */
+export function specOperations(document: { paths?: Record<string, Record<string, unknown>> }): SpecOperation[] {
+  const result: SpecOperation[] = [];
+  for (const [path, item] of Object.entries(document.paths ?? {})) {
+    for (const method of METHODS) {
+      const operation = item[method] as { operationId?: string } | undefined;
+      if (operation?.operationId) result.push({ operationId: operation.operationId, method, path });
+    }
+  }
+  return result;
+}

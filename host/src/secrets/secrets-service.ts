@@ -1,0 +1,266 @@
+import type { Knex } from 'knex';
+import type pg from 'pg';
+import { ConflictError, NotFoundError, Secret, isKeygateError, type SecretRef, type SecretScope } from '@keygate/core';
+import type { components } from '../generated/openapi.js';
+import type { ProviderRegistry } from '../providers/provider-registry.js';
+import type { StoredProvider } from '../providers/providers-service.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { RequestContext } from '../http/request-context.js';
+import { authorize, type Action } from '../auth/policy.js';
+import { isUuid } from '../shared/refs.js';
+import { resolveEnvironment, type ResolvedEnvironment } from './environment-resolver.js';
+import { checkValue, type SecretType } from './value-rules.js';
+
+type EnvironmentSecrets = components['schemas']['EnvironmentSecrets'];
+type EnvironmentSecretsVersion = components['schemas']['EnvironmentSecretsVersion'];
+type SecretMetadata = components['schemas']['SecretMetadata'];
+type SecretWithValue = components['schemas']['SecretWithValue'];
+type Tags = components['schemas']['Tags'];
+
+interface MetadataRow {
+  environment_id: string;
+  provider_id: string;
+  key: string;
+  description: string;
+  type: SecretType;
+  tags: Tags;
+  updated_at: Date;
+}
+
+export interface SecretWrite {
+  value: string;
+  description?: string;
+  type?: SecretType;
+  tags?: Tags;
+  ifVersion?: string | null;
+}
+
+/**
+ * Reads and writes secret values through the environment's providers. Values pass through memory
+ * only; Keygate's database holds the metadata (description, type, tags) and the environment's
+ * change counter.
+ */
+export class SecretsService {
+  readonly #knex: Knex;
+  readonly #pool: pg.Pool;
+  readonly #registry: ProviderRegistry;
+  readonly #audit: AuditLog;
+  readonly #maxValueBytes: number;
+
+  constructor(deps: { knex: Knex; pool: pg.Pool; registry: ProviderRegistry; audit: AuditLog; maxValueBytes: number }) {
+    this.#knex = deps.knex;
+    this.#pool = deps.pool;
+    this.#registry = deps.registry;
+    this.#audit = deps.audit;
+    this.#maxValueBytes = deps.maxValueBytes;
+  }
+
+  async #environment(ctx: RequestContext, projectRef: string, envRef: string, action: Action): Promise<ResolvedEnvironment> {
+    const { principal } = ctx;
+    try {
+      const env = await resolveEnvironment(this.#pool, principal.tenantId, projectRef, envRef);
+      authorize(principal, action, { projectId: env.projectId, environmentId: env.environmentId }, `environment "${envRef}" of project "${projectRef}"`);
+      return env;
+    } catch (error) {
+      if (isKeygateError(error) && error.code === 'NOT_FOUND') {
+        await this.#record(ctx, action === 'secrets.write' ? 'secret.write' : 'secret.read', `${projectRef}/${envRef}`, 'denied', 404, { reason: 'not found or not permitted' });
+      }
+      throw error;
+    }
+  }
+
+  #scope(env: ResolvedEnvironment): SecretScope {
+    return { tenant: env.tenantSlug, project: env.projectSlug, environment: env.environmentSlug };
+  }
+
+  #provider(env: ResolvedEnvironment, providerRef: string): StoredProvider {
+    const provider = env.providers.find((p) => (isUuid(providerRef) ? p.id === providerRef : p.slug === providerRef));
+    if (!provider) throw new NotFoundError(`provider "${providerRef}" is not assigned to environment "${env.environmentSlug}"`);
+    return provider;
+  }
+
+  async #record(ctx: RequestContext, action: string, target: string, outcome: 'success' | 'denied' | 'error', status: number, details: Record<string, unknown> = {}): Promise<void> {
+    await this.#audit.record({
+      tenantId: ctx.principal.tenantId,
+      actorType: ctx.principal.actorType,
+      actorId: ctx.principal.actorId,
+      action,
+      targetType: 'secret',
+      target,
+      outcome,
+      status,
+      requestId: ctx.requestId,
+      ip: ctx.ip,
+      details,
+    });
+  }
+
+  /** All providers read in parallel; on a duplicate key the earlier provider in priority order wins. */
+  async readAll(ctx: RequestContext, projectRef: string, envRef: string): Promise<EnvironmentSecrets> {
+    const env = await this.#environment(ctx, projectRef, envRef, 'secrets.read');
+    const scope = this.#scope(env);
+    const target = `${env.projectSlug}/${env.environmentSlug}`;
+    let maps: Array<Map<string, Secret>>;
+    try {
+      maps = await Promise.all(env.providers.map(async (row) => (await this.#registry.session(row)).getAll(scope)));
+    } catch (error) {
+      await this.#record(ctx, 'environment.read', target, 'error', 502, { code: isKeygateError(error) ? error.code : 'INTERNAL' });
+      throw error;
+    }
+    const secrets: Record<string, string> = {};
+    for (let i = maps.length - 1; i >= 0; i--) {
+      for (const [key, value] of maps[i]!) secrets[key] = value.reveal();
+    }
+    await this.#record(ctx, 'environment.read', target, 'success', 200, { keys: Object.keys(secrets).length });
+    return {
+      environmentSlug: env.environmentSlug,
+      environmentName: env.environmentName,
+      secrets,
+      version: env.secretsVersion,
+      lastModified: new Date(env.secretsModifiedAt).toISOString(),
+    };
+  }
+
+  async version(ctx: RequestContext, projectRef: string, envRef: string): Promise<EnvironmentSecretsVersion> {
+    const env = await this.#environment(ctx, projectRef, envRef, 'secrets.read');
+    return { environmentSlug: env.environmentSlug, version: env.secretsVersion, lastModified: new Date(env.secretsModifiedAt).toISOString() };
+  }
+
+  async list(ctx: RequestContext, projectRef: string, envRef: string, providerRef: string): Promise<SecretMetadata[]> {
+    const env = await this.#environment(ctx, projectRef, envRef, 'secrets.read');
+    const provider = this.#provider(env, providerRef);
+    const session = await this.#registry.session(provider);
+    const [native, rows] = await Promise.all([
+      session.listMetadata(this.#scope(env)),
+      this.#knex<MetadataRow>('secret_metadata').where({ environment_id: env.environmentId, provider_id: provider.id }),
+    ]);
+    const meta = new Map(rows.map((r) => [r.key, r]));
+    return native
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map((item) => this.#metadata(provider.slug, item.key, meta.get(item.key), item.version, item.updatedAt));
+  }
+
+  async get(ctx: RequestContext, projectRef: string, envRef: string, providerRef: string, key: string, version?: string): Promise<SecretWithValue> {
+    const env = await this.#environment(ctx, projectRef, envRef, 'secrets.read');
+    const provider = this.#provider(env, providerRef);
+    const target = `${env.projectSlug}/${env.environmentSlug}/${provider.slug}/${key}`;
+    const session = await this.#registry.session(provider);
+    let value;
+    try {
+      value = await session.get({ ...this.#scope(env), key }, version === undefined ? {} : { version });
+    } catch (error) {
+      const code = isKeygateError(error) ? error.code : 'INTERNAL';
+      await this.#record(ctx, 'secret.read', target, code === 'NOT_FOUND' ? 'denied' : 'error', code === 'NOT_FOUND' ? 404 : 502, { code });
+      throw error;
+    }
+    const row = await this.#knex<MetadataRow>('secret_metadata').where({ environment_id: env.environmentId, provider_id: provider.id, key }).first();
+    await this.#record(ctx, 'secret.read', target, 'success', 200, value.version === undefined ? {} : { version: value.version });
+    return { ...this.#metadata(provider.slug, key, row, value.version), value: value.value.reveal() };
+  }
+
+  /** Create: refuses an existing key, atomically where the provider can compare-and-set. */
+  async create(ctx: RequestContext, projectRef: string, envRef: string, providerRef: string, key: string, input: SecretWrite): Promise<SecretMetadata> {
+    return this.#write(ctx, projectRef, envRef, providerRef, key, input, 'create');
+  }
+
+  /** Create or replace; `ifVersion` makes it a compare-and-set. */
+  async put(ctx: RequestContext, projectRef: string, envRef: string, providerRef: string, key: string, input: SecretWrite): Promise<SecretMetadata> {
+    return this.#write(ctx, projectRef, envRef, providerRef, key, input, 'put');
+  }
+
+  async #write(ctx: RequestContext, projectRef: string, envRef: string, providerRef: string, key: string, input: SecretWrite, mode: 'create' | 'put'): Promise<SecretMetadata> {
+    const env = await this.#environment(ctx, projectRef, envRef, 'secrets.write');
+    const provider = this.#provider(env, providerRef);
+    const type = input.type ?? 'string';
+    checkValue(input.value, type, this.#maxValueBytes);
+    const ref: SecretRef = { ...this.#scope(env), key };
+    const target = `${env.projectSlug}/${env.environmentSlug}/${provider.slug}/${key}`;
+    const session = await this.#registry.session(provider);
+
+    let ifVersion = input.ifVersion;
+    if (mode === 'create') {
+      if (session.capabilities.compareAndSet) ifVersion = null;
+      else if (await exists(() => session.get(ref))) throw new ConflictError(`secret "${key}" already exists in provider "${provider.slug}"`);
+    }
+    let version: string | undefined;
+    try {
+      ({ version } = await session.put(ref, new Secret(input.value), ifVersion === undefined ? {} : { ifVersion }));
+    } catch (error) {
+      const code = isKeygateError(error) ? error.code : 'INTERNAL';
+      await this.#record(ctx, 'secret.write', target, 'error', code === 'VERSION_CONFLICT' ? 409 : 502, { code });
+      if (mode === 'create' && code === 'VERSION_CONFLICT') throw new ConflictError(`secret "${key}" already exists in provider "${provider.slug}"`, { provider: provider.slug });
+      throw error;
+    }
+    const row = await this.#knex.transaction(async (trx) => {
+      const [meta] = await trx<MetadataRow>('secret_metadata')
+        .insert({
+          environment_id: env.environmentId,
+          provider_id: provider.id,
+          key,
+          description: input.description ?? '',
+          type,
+          tags: (input.tags ?? {}) as never,
+        })
+        .onConflict(['environment_id', 'provider_id', 'key'])
+        .merge({
+          ...(input.description === undefined ? {} : { description: input.description }),
+          type,
+          ...(input.tags === undefined ? {} : { tags: input.tags as never }),
+          updated_at: trx.fn.now() as unknown as Date,
+        })
+        .returning('*');
+      await bumpVersion(trx, env.environmentId);
+      return meta as MetadataRow;
+    });
+    await this.#record(ctx, mode === 'create' ? 'secret.create' : 'secret.write', target, 'success', mode === 'create' ? 201 : 200, {
+      valueHmac: this.#audit.valueHmac(input.value),
+      ...(version === undefined ? {} : { version }),
+    });
+    return this.#metadata(provider.slug, key, row, version, row.updated_at);
+  }
+
+  async delete(ctx: RequestContext, projectRef: string, envRef: string, providerRef: string, key: string): Promise<void> {
+    const env = await this.#environment(ctx, projectRef, envRef, 'secrets.write');
+    const provider = this.#provider(env, providerRef);
+    const target = `${env.projectSlug}/${env.environmentSlug}/${provider.slug}/${key}`;
+    const session = await this.#registry.session(provider);
+    try {
+      await session.delete({ ...this.#scope(env), key });
+    } catch (error) {
+      const code = isKeygateError(error) ? error.code : 'INTERNAL';
+      await this.#record(ctx, 'secret.delete', target, code === 'NOT_FOUND' ? 'denied' : 'error', code === 'NOT_FOUND' ? 404 : 502, { code });
+      throw error;
+    }
+    await this.#knex.transaction(async (trx) => {
+      await trx('secret_metadata').where({ environment_id: env.environmentId, provider_id: provider.id, key }).delete();
+      await bumpVersion(trx, env.environmentId);
+    });
+    await this.#record(ctx, 'secret.delete', target, 'success', 204);
+  }
+
+  #metadata(provider: string, key: string, row: MetadataRow | undefined, version?: string, updatedAt?: Date): SecretMetadata {
+    return {
+      key,
+      provider,
+      description: row?.description ?? '',
+      type: row?.type ?? 'string',
+      tags: row?.tags ?? {},
+      ...(version === undefined ? {} : { version }),
+      ...(updatedAt ?? row?.updated_at ? { updatedAt: new Date((updatedAt ?? row?.updated_at)!).toISOString() } : {}),
+    };
+  }
+}
+
+async function exists(read: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await read();
+    return true;
+  } catch (error) {
+    if (isKeygateError(error) && error.code === 'NOT_FOUND') return false;
+    throw error;
+  }
+}
+
+async function bumpVersion(trx: Knex, environmentId: string): Promise<void> {
+  await trx('environments').where({ id: environmentId }).update({ secrets_version: trx.raw('secrets_version + 1'), secrets_modified_at: trx.fn.now() });
+}

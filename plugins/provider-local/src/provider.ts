@@ -1,0 +1,219 @@
+import {
+  KeygateError,
+  NotFoundError,
+  ProviderUnavailableError,
+  Secret,
+  VersionConflictError,
+  type GetOptions,
+  type Keyring,
+  type PutOptions,
+  type PutResult,
+  type SecretMetadata,
+  type SecretProvider,
+  type SecretRef,
+  type SecretScope,
+  type SecretValue,
+  type SqlClient,
+} from '@keygate/core';
+import { capabilities } from './config.js';
+import { encryptionContext } from './context.js';
+import { guarded } from './failures.js';
+import { SCHEMA } from './schema.js';
+import { checkLabels, checkRef, checkScope, checkValueSize, isVersionId } from './validation.js';
+
+export interface LocalProviderOptions {
+  sql: SqlClient;
+  keyring: Keyring;
+  providerId: string;
+  maxVersions: number;
+}
+
+// $1…$4 select a scope, $5 a key within it.
+const IN_SCOPE = 'provider_id = $1 AND tenant = $2 AND project = $3 AND environment = $4';
+const IS_KEY = `${IN_SCOPE} AND key = $5`;
+const JOIN_CURRENT = `${SCHEMA}.secrets s JOIN ${SCHEMA}.secret_versions v USING (provider_id, tenant, project, environment, key)`;
+
+/**
+ * A session of the Local provider: values live encrypted in the `keygate_local` schema of the
+ * host's PostgreSQL. Writers serialise on the key's head row, which makes compare-and-set atomic.
+ */
+export class LocalSecretProvider implements SecretProvider {
+  readonly capabilities = capabilities;
+  readonly #sql: SqlClient;
+  readonly #keyring: Keyring;
+  readonly #providerId: string;
+  readonly #maxVersions: number;
+
+  constructor(options: LocalProviderOptions) {
+    this.#sql = options.sql;
+    this.#keyring = options.keyring;
+    this.#providerId = options.providerId;
+    this.#maxVersions = options.maxVersions;
+  }
+
+  async getAll(scope: SecretScope): Promise<Map<string, Secret>> {
+    checkScope(scope);
+    const { rows } = await guarded('reading an environment', () =>
+      this.#sql.query<{ key: string; version: string; ciphertext: string }>(
+        `SELECT key, v.version::text AS version, v.ciphertext
+         FROM ${JOIN_CURRENT}
+         WHERE ${IN_SCOPE} AND v.version = s.current_version
+         ORDER BY key COLLATE "C"`,
+        this.#scopeParams(scope),
+      ),
+    );
+    const all = new Map<string, Secret>();
+    for (const row of rows) all.set(row.key, this.#open({ ...scope, key: row.key }, row.version, row.ciphertext));
+    return all;
+  }
+
+  async get(ref: SecretRef, options: GetOptions = {}): Promise<SecretValue> {
+    checkRef(ref);
+    const wanted = options.version;
+    // A malformed id names no version this provider could have written.
+    if (wanted !== undefined && !isVersionId(wanted)) throw this.#notFound(ref, wanted);
+    const { rows } = await guarded('reading a secret', () =>
+      this.#sql.query<{ version: string; ciphertext: string }>(
+        `SELECT v.version::text AS version, v.ciphertext
+         FROM ${JOIN_CURRENT}
+         WHERE ${IS_KEY} AND v.version = COALESCE($6::bigint, s.current_version)`,
+        [...this.#refParams(ref), wanted ?? null],
+      ),
+    );
+    const row = rows[0];
+    if (!row) throw this.#notFound(ref, wanted);
+    return { key: ref.key, value: this.#open(ref, row.version, row.ciphertext), version: row.version };
+  }
+
+  async put(ref: SecretRef, value: Secret, options: PutOptions = {}): Promise<PutResult> {
+    checkRef(ref);
+    const plaintext = value.reveal();
+    checkValueSize(Buffer.byteLength(plaintext, 'utf8'));
+    const labels = options.labels === undefined ? null : JSON.stringify(checkLabels(options.labels));
+    const { ifVersion } = options;
+    if (typeof ifVersion === 'string' && !isVersionId(ifVersion)) {
+      throw new VersionConflictError(`secret "${ref.key}" can never be at version "${ifVersion}": this provider's versions are positive integers`, { key: ref.key });
+    }
+
+    return guarded('writing a secret', () =>
+      this.#sql.transaction(async (tx) => {
+        // Creates the head row or bumps its counter; either way the row stays locked until commit,
+        // so every writer of this key sees the version the previous one committed.
+        const { rows } = await tx.query<{ current: string | null; next: string }>(
+          `INSERT INTO ${SCHEMA}.secrets AS s (provider_id, tenant, project, environment, key, current_version, last_version)
+           VALUES ($1, $2, $3, $4, $5, NULL, 1)
+           ON CONFLICT (provider_id, tenant, project, environment, key) DO UPDATE SET last_version = s.last_version + 1
+           RETURNING s.current_version::text AS current, s.last_version::text AS next`,
+          this.#refParams(ref),
+        );
+        const head = rows[0]!;
+        // Throwing rolls the counter back with everything else.
+        if (ifVersion !== undefined && head.current !== ifVersion) throw this.#conflict(ref, ifVersion, head.current);
+
+        const ciphertext = this.#keyring.encrypt(plaintext, encryptionContext(this.#providerId, ref, head.next));
+        await tx.query(
+          `WITH stored AS (
+             INSERT INTO ${SCHEMA}.secret_versions (provider_id, tenant, project, environment, key, version, ciphertext)
+             VALUES ($1, $2, $3, $4, $5, $6::bigint, $7)
+           ), pruned AS (
+             DELETE FROM ${SCHEMA}.secret_versions WHERE ${IS_KEY} AND version <= $6::bigint - $8::bigint
+           )
+           UPDATE ${SCHEMA}.secrets
+           SET current_version = $6::bigint, labels = COALESCE($9::jsonb, labels), updated_at = now()
+           WHERE ${IS_KEY}`,
+          [...this.#refParams(ref), head.next, ciphertext, this.#maxVersions, labels],
+        );
+        return { version: head.next };
+      }),
+    );
+  }
+
+  /** Removes the key with all its versions. The head row stays so version numbers are never reused. */
+  async delete(ref: SecretRef): Promise<void> {
+    checkRef(ref);
+    await guarded('deleting a secret', () =>
+      this.#sql.transaction(async (tx) => {
+        const { rowCount } = await tx.query(
+          `UPDATE ${SCHEMA}.secrets SET current_version = NULL, labels = '{}'::jsonb, updated_at = now()
+           WHERE ${IS_KEY} AND current_version IS NOT NULL`,
+          this.#refParams(ref),
+        );
+        if (rowCount === 0) throw this.#notFound(ref, undefined);
+        // A statement of its own: its snapshot is taken after the head lock above was granted, so
+        // it also sees the version of a writer that committed while we waited for that lock.
+        await tx.query(`DELETE FROM ${SCHEMA}.secret_versions WHERE ${IS_KEY}`, this.#refParams(ref));
+      }),
+    );
+  }
+
+  async listMetadata(scope: SecretScope): Promise<SecretMetadata[]> {
+    checkScope(scope);
+    const { rows } = await guarded('listing an environment', () =>
+      this.#sql.query<{ key: string; version: string; labels: string; updated_at: Date | string }>(
+        `SELECT key, current_version::text AS version, labels::text AS labels, updated_at
+         FROM ${SCHEMA}.secrets
+         WHERE ${IN_SCOPE} AND current_version IS NOT NULL
+         ORDER BY key COLLATE "C"`,
+        this.#scopeParams(scope),
+      ),
+    );
+    return rows.map((row) => ({
+      key: row.key,
+      version: row.version,
+      labels: JSON.parse(row.labels) as Record<string, string>,
+      updatedAt: new Date(row.updated_at),
+    }));
+  }
+
+  async check(): Promise<void> {
+    const { rows } = await guarded('checking the store', () =>
+      this.#sql.query<{ ready: boolean }>(`SELECT to_regclass('${SCHEMA}.secret_versions') IS NOT NULL AS ready`),
+    );
+    if (rows[0]?.ready !== true) throw new ProviderUnavailableError(`the ${SCHEMA} tables are missing from the database`);
+    const probe = `check:${this.#providerId}`;
+    let echoed: string | undefined;
+    try {
+      echoed = this.#keyring.decrypt(this.#keyring.encrypt(probe, probe), probe);
+    } catch (error) {
+      throw new KeygateError('INVALID_CONFIGURATION', 'the host keyring cannot encrypt and decrypt', { cause: error });
+    }
+    if (echoed !== probe) throw new KeygateError('INVALID_CONFIGURATION', 'the host keyring does not round-trip values');
+  }
+
+  /** Nothing to release: the SqlClient and the keyring belong to the host. */
+  async close(): Promise<void> {}
+
+  #scopeParams(scope: SecretScope): string[] {
+    return [this.#providerId, scope.tenant, scope.project, scope.environment];
+  }
+
+  #refParams(ref: SecretRef): string[] {
+    return [...this.#scopeParams(ref), ref.key];
+  }
+
+  #open(ref: SecretRef, version: string, ciphertext: string): Secret {
+    try {
+      return new Secret(this.#keyring.decrypt(ciphertext, encryptionContext(this.#providerId, ref, version)));
+    } catch (error) {
+      throw new KeygateError(
+        'INTERNAL',
+        `the stored value of "${ref.key}" (version ${version}) does not decrypt: it was altered or moved to another row, or its keyring key is no longer configured`,
+        { cause: error },
+      );
+    }
+  }
+
+  #notFound(ref: SecretRef, version: string | undefined): NotFoundError {
+    const what = version === undefined ? `secret "${ref.key}"` : `version ${version} of secret "${ref.key}"`;
+    return new NotFoundError(`${what} not found in ${ref.tenant}/${ref.project}/${ref.environment}`, { key: ref.key });
+  }
+
+  #conflict(ref: SecretRef, expected: string | null, actual: string | null): VersionConflictError {
+    const wanted = expected === null ? 'to be absent' : `at version ${expected}`;
+    const found = actual === null ? 'it does not exist' : `it is at version ${actual}`;
+    return new VersionConflictError(`secret "${ref.key}" was expected ${wanted}, but ${found}`, {
+      key: ref.key,
+      ...(actual === null ? {} : { currentVersion: actual }),
+    });
+  }
+}

@@ -1,0 +1,74 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateApiKey } from '@keygate/core/wire';
+import { loadConfig, startKeygate, type KeygateHost } from '@keygate/host';
+import { createTestDatabase } from './database.js';
+
+export interface TestHost {
+  url: string;
+  /** The bootstrap admin key (tenant Owner). */
+  apiKey: string;
+  host: KeygateHost;
+  databaseUrl: string;
+  dataDir: string;
+  /** `fetch` against the host with the admin key as bearer unless `headers.authorization` is given. */
+  api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: unknown; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real host on a fresh database of the run's PostgreSQL, listening on a free loopback port.
+ * `env` adds or overrides environment variables of the configuration.
+ */
+export async function startTestHost(env: Record<string, string> = {}, configPath?: string): Promise<TestHost> {
+  const db = await createTestDatabase();
+  const dataDir = await mkdtemp(join(tmpdir(), 'keygate-host-'));
+  const apiKey = generateApiKey().apiKey;
+  const config = await loadConfig({
+    env: {
+      DATABASE_URL: db.url,
+      KEYGATE_DATA_DIR: dataDir,
+      KEYGATE_BOOTSTRAP_API_KEY: apiKey,
+      KEYGATE_LOG_LEVEL: 'silent',
+      PORT: '0',
+      ...env,
+    },
+    cwd: dataDir,
+    ...(configPath === undefined ? {} : { path: configPath }),
+  });
+  config.server.host = '127.0.0.1';
+  const host = await startKeygate(config);
+  const api: TestHost['api'] = async (method, path, body, headers = {}) => {
+    const response = await fetch(`${host.url}${path}`, {
+      method,
+      headers: {
+        ...(headers.authorization === undefined ? { authorization: `Bearer ${apiKey}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, body: parsed, headers: response.headers };
+  };
+  return {
+    url: host.url,
+    apiKey,
+    host,
+    databaseUrl: db.url,
+    dataDir,
+    api,
+    close: async () => {
+      await host.close();
+      await db.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
