@@ -33,9 +33,3 @@ export interface JsonSchema {
 
 export const SECRET_MASK = '***ENCRYPTED***';
 
-/** Top-level property names that the schema marks as credentials. */
-export function secretFields(schema: JsonSchema): string[] {
-  return Object.entries(schema.properties ?? {})
-    .filter(([, property]) => property['x-keygate-secret'] === true)
-    .map(([name]) => name);
-}

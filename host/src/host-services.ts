@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type pg from 'pg';
 import type { Logger, SecretProviderType } from '@keygate/core';
 import type { AuditLog } from './audit/audit-log.js';
+import type { ChangeFeed } from './db/change-feed.js';
 import type { ApiKeyStore } from './auth/api-keys.js';
 import type { ProviderRegistry } from './providers/provider-registry.js';
 import type { ProvidersService } from './providers/providers-service.js';
@@ -18,6 +19,7 @@ export interface HostServices {
   knex: Knex;
   pool: pg.Pool;
   logger: Logger;
+  feed: ChangeFeed;
   audit: AuditLog;
   keys: ApiKeyStore;
   registry: ProviderRegistry;

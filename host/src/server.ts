@@ -13,6 +13,7 @@ import { startEmbeddedPostgres, type RunningPostgres } from './db/embedded-postg
 import { connectDatabase, type Database } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createSqlClient } from './db/sql-client.js';
+import { ChangeFeed } from './db/change-feed.js';
 import { createHttpClient } from './outbound/http-client.js';
 import { AuditLog } from './audit/audit-log.js';
 import { ApiKeyStore } from './auth/api-keys.js';
@@ -75,16 +76,19 @@ export async function startKeygate(config: KeygateConfig, options: StartOptions 
     cleanups.push(() => registry.closeAll());
     const audit = new AuditLog(db.pool, await loadAuditHmacKey(db.knex, keyring));
     cleanups.push(() => audit.flush());
-    const keys = new ApiKeyStore(db.knex, keyring);
+    const feed = await ChangeFeed.start(databaseUrl, logger);
+    cleanups.push(() => feed.close());
+    const keys = new ApiKeyStore(db.knex, keyring, feed);
     const providers = new ProvidersService(db.knex, registry);
     const projects = new ProjectsService(db.knex, providers);
     const environments = new EnvironmentsService(db.knex, providers, projects);
-    const secrets = new SecretsService({ knex: db.knex, pool: db.pool, registry, audit, maxValueBytes: config.secrets.maxValueBytes });
+    const secrets = new SecretsService({ knex: db.knex, pool: db.pool, registry, audit, maxValueBytes: config.secrets.maxValueBytes, feed });
     const pluginOf = new Map(plugins.plugins.flatMap((p) => p.provides.map((id) => [id, { name: p.name, version: p.version }] as const)));
     const services: HostServices = {
       knex: db.knex,
       pool: db.pool,
       logger,
+      feed,
       audit,
       keys,
       registry,

@@ -2,7 +2,8 @@ import type { TestProject } from 'vitest/node';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedPostgres } from '@keygate/host';
+// By path: global setup is loaded before the `source` export condition applies to packages.
+import { startEmbeddedPostgres } from '../../host/src/db/embedded-postgres.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

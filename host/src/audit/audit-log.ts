@@ -34,8 +34,9 @@ interface Pending {
 export const GENESIS_HASH = '0'.repeat(64);
 const MAX_BATCH = 500;
 
-export function hashAuditRow(prevHash: string, entry: SealedEntry): string {
-  const body = canonicalJson({
+/** The canonical JSON of a row's content: what its hash covers besides the previous hash. */
+export function auditRowBody(entry: SealedEntry): string {
+  return canonicalJson({
     id: entry.id,
     occurredAt: entry.occurredAt.toISOString(),
     tenantId: entry.tenantId,
@@ -50,7 +51,10 @@ export function hashAuditRow(prevHash: string, entry: SealedEntry): string {
     ip: entry.ip ?? null,
     details: entry.details ?? {},
   });
-  return createHash('sha256').update(`${prevHash}\n${body}`, 'utf8').digest('hex');
+}
+
+export function hashAuditRow(prevHash: string, entry: SealedEntry): string {
+  return createHash('sha256').update(`${prevHash}\n${auditRowBody(entry)}`, 'utf8').digest('hex');
 }
 
 export type ChainVerification =
@@ -61,9 +65,8 @@ export type ChainVerification =
  * The append-only, hash-chained audit trail.
  *
  * Every row carries the hash of the previous one, so removing or editing a row breaks the chain.
- * Writes use group commit: concurrent callers are batched into one transaction that holds the
- * chain head's row lock, which keeps the chain linear across replicas without one round trip per
- * row. `record` resolves only once its row is committed, so a response never outruns its audit.
+ * Writes use group commit: concurrent callers are batched into one call that holds the chain
+ * head's row lock, which keeps the chain linear across replicas with one round trip per batch. `record` resolves only once its row is committed, so a response never outruns its audit.
  */
 export class AuditLog {
   readonly #pool: pg.Pool;
@@ -111,49 +114,25 @@ export class AuditLog {
     }
   }
 
+  /** One round trip: the database links the rows under the chain head's lock (migration 0003). */
   async #write(entries: SealedEntry[]): Promise<void> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
-      const head = await client.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE');
-      let prevHash = head.rows[0]!.hash;
-      const values: unknown[] = [];
-      for (const entry of entries) {
-        const hash = hashAuditRow(prevHash, entry);
-        values.push(
-          entry.id,
-          entry.occurredAt,
-          entry.tenantId,
-          entry.actorType,
-          entry.actorId,
-          entry.action,
-          entry.targetType,
-          entry.target,
-          entry.outcome,
-          entry.status ?? null,
-          entry.requestId ?? null,
-          entry.ip ?? null,
-          JSON.stringify(entry.details ?? {}),
-          prevHash,
-          hash,
-        );
-        prevHash = hash;
-      }
-      const placeholders = entries.map((_, i) => `(${Array.from({ length: 15 }, (_, j) => `$${i * 15 + j + 1}`).join(',')})`);
-      const inserted = await client.query<{ seq: number }>(
-        `INSERT INTO audit_events (id, occurred_at, tenant_id, actor_type, actor_id, action, target_type, target, outcome, status, request_id, ip, details, prev_hash, hash)
-         VALUES ${placeholders.join(',')} RETURNING seq`,
-        values,
-      );
-      const lastSeq = Math.max(...inserted.rows.map((r) => r.seq));
-      await client.query('UPDATE audit_chain_head SET seq = $1, hash = $2 WHERE id = 1', [lastSeq, prevHash]);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    const batch = entries.map((entry) => ({
+      id: entry.id,
+      occurredAt: entry.occurredAt.toISOString(),
+      tenantId: entry.tenantId,
+      actorType: entry.actorType,
+      actorId: entry.actorId,
+      action: entry.action,
+      targetType: entry.targetType,
+      target: entry.target,
+      outcome: entry.outcome,
+      status: entry.status ?? null,
+      requestId: entry.requestId ?? null,
+      ip: entry.ip ?? null,
+      details: entry.details ?? {},
+      body: auditRowBody(entry),
+    }));
+    await this.#pool.query('SELECT keygate_audit_append($1::jsonb)', [JSON.stringify(batch)]);
   }
 
   /** Recomputes the chain from the first row and reports the first broken link. */
@@ -169,7 +148,7 @@ export class AuditLog {
       );
       if (rows.length === 0) return { ok: true, checked };
       for (const row of rows) {
-        if (row.prev_hash !== prevHash) return { ok: false, checked, brokenAtSeq: row.seq, reason: 'prev_hash does not match the hash of the row before it' };
+        if (row.prev_hash !== prevHash) return { ok: false, checked, brokenAtSeq: Number(row.seq), reason: 'prev_hash does not match the hash of the row before it' };
         const expected = hashAuditRow(prevHash, {
           id: row.id,
           occurredAt: row.occurred_at,
@@ -185,9 +164,9 @@ export class AuditLog {
           ...(row.ip === null ? {} : { ip: row.ip }),
           details: row.details,
         });
-        if (expected !== row.hash) return { ok: false, checked, brokenAtSeq: row.seq, reason: 'row content does not match its hash' };
+        if (expected !== row.hash) return { ok: false, checked, brokenAtSeq: Number(row.seq), reason: 'row content does not match its hash' };
         prevHash = row.hash;
-        lastSeq = row.seq;
+        lastSeq = Number(row.seq);
         checked++;
       }
     }
@@ -195,7 +174,8 @@ export class AuditLog {
 }
 
 interface AuditRow {
-  seq: number;
+  /** bigint: pg returns it as text. */
+  seq: string;
   id: string;
   occurred_at: Date;
   tenant_id: string | null;

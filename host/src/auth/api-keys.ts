@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Keyring } from '@keygate/core';
+import { CoherentCache, type ChangeFeed } from '../db/change-feed.js';
 import { apiKeyPrefix, generateApiKey, type ParsedApiKey } from '@keygate/core/wire';
 
 export type KeyScope = 'tenant' | 'project' | 'environment' | 'personal';
@@ -40,11 +41,6 @@ export interface CreatedApiKey {
   expiresAt: Date | null;
 }
 
-interface CacheEntry {
-  record: ApiKeyRecord | undefined;
-  until: number;
-}
-
 interface ApiKeyRow {
   id: string;
   key_id: string;
@@ -63,19 +59,18 @@ interface ApiKeyRow {
  * API keys. The secret half is encrypted with the keyring (request signing needs it back), bound
  * to the key id so a ciphertext cannot be moved to another row.
  *
- * Lookups are cached for `cacheTtlMs` (1 s by default), which bounds how long a disabled or
- * deleted key keeps working on any replica without cross-replica messaging.
+ * Lookups are cached until the change feed reports a change to `api_keys` (on any replica), so a
+ * disabled or deleted key stops working everywhere within milliseconds.
  */
 export class ApiKeyStore {
   readonly #knex: Knex;
   readonly #keyring: Keyring;
-  readonly #cacheTtlMs: number;
-  readonly #cache = new Map<string, CacheEntry>();
+  readonly #cache: CoherentCache<ApiKeyRecord | undefined>;
 
-  constructor(knex: Knex, keyring: Keyring, cacheTtlMs = 1000) {
+  constructor(knex: Knex, keyring: Keyring, feed: ChangeFeed) {
     this.#knex = knex;
     this.#keyring = keyring;
-    this.#cacheTtlMs = cacheTtlMs;
+    this.#cache = new CoherentCache(feed);
   }
 
   async create(input: NewApiKey, trx: Knex = this.#knex): Promise<CreatedApiKey> {
@@ -94,7 +89,6 @@ export class ApiKeyStore {
         expires_at: input.expiresAt ?? null,
       })
       .returning<Array<{ id: string; expires_at: Date | null }>>(['id', 'expires_at']);
-    this.#cache.delete(material.keyId);
     return {
       id: row!.id,
       keyId: material.keyId,
@@ -110,9 +104,11 @@ export class ApiKeyStore {
   }
 
   /** The key with this id, or undefined; negative answers are cached too (key-id guessing). */
-  async lookup(keyId: string, now = Date.now()): Promise<ApiKeyRecord | undefined> {
-    const cached = this.#cache.get(keyId);
-    if (cached && cached.until > now) return cached.record;
+  lookup(keyId: string): Promise<ApiKeyRecord | undefined> {
+    return this.#cache.get(keyId, () => this.#load(keyId));
+  }
+
+  async #load(keyId: string): Promise<ApiKeyRecord | undefined> {
     const row = await this.#knex('api_keys as k')
       .join('tenants as t', 't.id', 'k.tenant_id')
       .where('k.key_id', keyId)
@@ -129,10 +125,7 @@ export class ApiKeyStore {
         'k.enabled',
         'k.expires_at',
       );
-    const record = row ? this.#toRecord(row) : undefined;
-    if (this.#cache.size > 10_000) this.#cache.clear();
-    this.#cache.set(keyId, { record, until: now + this.#cacheTtlMs });
-    return record;
+    return row ? this.#toRecord(row) : undefined;
   }
 
   #toRecord(row: ApiKeyRow): ApiKeyRecord {

@@ -1,9 +1,6 @@
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 
-// bigint columns (counters, versions) fit in a JS number for any realistic value; parse them as numbers.
-pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
-
 export interface Database {
   knex: Knex;
   pool: pg.Pool;

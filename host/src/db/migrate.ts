@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import * as foundation from './migrations/0001-foundation.js';
+import * as changeNotifications from './migrations/0002-change-notifications.js';
+import * as auditAppend from './migrations/0003-audit-append.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -7,7 +9,11 @@ type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void
  * Migrations are imported statically and named without file extensions, so the same names are
  * recorded whether the host runs from TypeScript sources (tests) or compiled JavaScript.
  */
-const MIGRATIONS: Array<readonly [string, Migration]> = [['0001-foundation', foundation]];
+const MIGRATIONS: Array<readonly [string, Migration]> = [
+  ['0001-foundation', foundation],
+  ['0002-change-notifications', changeNotifications],
+  ['0003-audit-append', auditAppend],
+];
 
 const source: Knex.MigrationSource<readonly [string, Migration]> = {
   getMigrations: async () => MIGRATIONS,

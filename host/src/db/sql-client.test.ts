@@ -51,12 +51,12 @@ describe('createSqlClient', () => {
       null,
     ]);
     expect(insert.rowCount).toBe(2);
+    // Read bigint as text: how the driver parses int8 is a process-wide pg setting, not ours.
     const { rows, rowCount } = await sql.query<{ id: number; name: string; data: unknown; n: string | null }>(
-      'SELECT id, name, data, n FROM items WHERE id >= $1 ORDER BY id',
+      'SELECT id, name, data, n::text AS n FROM items WHERE id >= $1 ORDER BY id',
       [1],
     );
     expect(rowCount).toBe(2);
-    // bigint stays a string: no silent precision loss beyond 2^53.
     expect(rows).toEqual([
       { id: 1, name: 'one', data: { a: 1 }, n: '9007199254740993' },
       { id: 2, name: 'two', data: null, n: null },
@@ -172,12 +172,12 @@ describe('createSqlClient', () => {
       await Promise.all(
         Array.from({ length: 12 }, () =>
           sql.transaction(async (tx) => {
-            const { rows } = await tx.query<{ n: string }>('SELECT n FROM items WHERE id = 1 FOR UPDATE');
+            const { rows } = await tx.query<{ n: string }>('SELECT n::text AS n FROM items WHERE id = 1 FOR UPDATE');
             await tx.query('UPDATE items SET n = $1 WHERE id = 1', [Number(rows[0]?.n) + 1]);
           }),
         ),
       );
-      const { rows } = await sql.query<{ n: string }>('SELECT n FROM items WHERE id = 1');
+      const { rows } = await sql.query<{ n: string }>('SELECT n::text AS n FROM items WHERE id = 1');
       expect(rows[0]?.n).toBe('12');
     });
   });

@@ -136,8 +136,8 @@ class TransactionSqlClient implements SqlClient {
       await this.#connection.query(`RELEASE SAVEPOINT ${name}`);
       return result;
     } catch (error) {
-      // Undo the inner work only; the savepoint stays usable by the outer transaction. If even this
-      // fails, the outer transaction is aborted and its own ROLLBACK will clean up.
+      // Undo the inner work only, leaving the outer transaction usable. If even this fails, the
+      // outer transaction is aborted and its own ROLLBACK will clean up.
       await rollback(this.#connection, `ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`);
       throw error;
     } finally {

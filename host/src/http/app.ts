@@ -68,7 +68,7 @@ export function createApp(s: HostServices, options: AppOptions): express.Express
     }),
   );
   const router = express.Router();
-  bindOperations(router, specOperations(document), handlerTable(s));
+  bindOperations(router, specOperations(document), handlerTable(s), { afterWrite: () => s.feed.bump() });
   app.use(router);
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {

@@ -40,10 +40,12 @@ export interface SpecOperation {
   path: string;
 }
 
-/** Hook that may transform a success body before it is sent (e.g. end-to-end encryption). */
-export type ResponseTransform = (operationId: OperationId, req: Request, body: unknown) => unknown;
+export interface BindOptions {
+  /** Called after a successful non-GET operation, before its response is sent (cache invalidation). */
+  afterWrite?: () => void;
+}
 
-export function bindOperations(router: Router, spec: SpecOperation[], handlers: HandlerTable, transform?: ResponseTransform): void {
+export function bindOperations(router: Router, spec: SpecOperation[], handlers: HandlerTable, options: BindOptions = {}): void {
   for (const operation of spec) {
     const handler = (handlers as Record<string, OperationHandler<OperationId> | undefined>)[operation.operationId];
     if (!handler) throw new Error(`openapi.yaml operation ${operation.operationId} has no handler`);
@@ -57,12 +59,12 @@ export function bindOperations(router: Router, spec: SpecOperation[], handlers: 
         ctx: res.locals.ctx as RequestContext,
         req,
       })) as { status: number; body: unknown };
+      if (operation.method !== 'get') options.afterWrite?.();
       if (reply.body === undefined) {
         res.status(reply.status).end();
         return;
       }
-      const body = transform ? transform(operation.operationId as OperationId, req, reply.body) : reply.body;
-      res.status(reply.status).json(body);
+      res.status(reply.status).json(reply.body);
     });
   }
 }

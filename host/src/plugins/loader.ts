@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PLUGIN_API_VERSION, TOKENS, isPluginManifest, type DependencyContainer, type PluginManifest, type PluginProvision } from '@keygate/core';
 import type { KeygateConfig } from '../config/types.js';
-import { compileValidator } from '../validation/json-schema.js';
+import { compileValidator, type Validator } from '../validation/json-schema.js';
 import { PluginLoadError } from './plugin-load-error.js';
 import { KIND_NAMES, checkProvision, provisionId, type ProvisionMaps } from './provisions.js';
 
@@ -107,7 +107,7 @@ function checkOptions(
     const problems = Object.keys(given).length > 0 ? [`${path}: ${plugin} takes no options`] : [];
     return { value: given, problems };
   }
-  let validate;
+  let validate: Validator<Record<string, unknown>>;
   try {
     validate = compileValidator<Record<string, unknown>>(manifest.optionsSchema, { applyDefaults: true });
   } catch (error) {

@@ -8,8 +8,8 @@ import {
   type SecretProvider,
   type SecretProviderType,
 } from '@keygate/core';
-import { compileValidator } from '../validation/json-schema.js';
-import { decryptCredentials, encryptCredentials, maskCredentials, restoreMaskedCredentials } from './credential-fields.js';
+import { compileValidator, maskSecrets } from '../validation/json-schema.js';
+import { mapCredentials, restoreMaskedCredentials } from './credential-fields.js';
 import { guardProvider } from './guarded-provider.js';
 
 type Json = Record<string, unknown>;
@@ -72,7 +72,7 @@ export class ProviderRegistry {
       const detail = result.errors.map((e) => `configuration${e.path ? `.${e.path}` : ''}: ${e.message}`).join('; ');
       throw new KeygateError('INVALID_INPUT', `invalid ${typeName} configuration: ${detail}`);
     }
-    return encryptCredentials(type.configSchema, result.value as Json, (value, path) => this.#keyring.encrypt(value, `provider:${providerId}:${path}`));
+    return mapCredentials(type.configSchema, result.value as Json, (value, path) => this.#keyring.encrypt(value, `provider:${providerId}:${path}`));
   }
 
   /** For updates: masked credentials keep their stored values, then the whole is validated again. */
@@ -85,7 +85,7 @@ export class ProviderRegistry {
   mask(typeName: string, stored: Json): Json {
     const type = this.#types.get(typeName);
     // A provider whose plugin is no longer loaded still lists, with its configuration hidden.
-    return type ? maskCredentials(type.configSchema, stored) : {};
+    return type ? maskSecrets(type.configSchema, stored) : {};
   }
 
   capabilities(row: Pick<ProviderRow, 'type' | 'configuration' | 'id'>): ProviderCapabilities {
@@ -143,6 +143,6 @@ export class ProviderRegistry {
   #decrypt(typeName: string, providerId: string, stored: Json): Json {
     const type = this.#types.get(typeName);
     if (!type) return stored;
-    return decryptCredentials(type.configSchema, stored, (value, path) => this.#keyring.decrypt(value, `provider:${providerId}:${path}`));
+    return mapCredentials(type.configSchema, stored, (value, path) => this.#keyring.decrypt(value, `provider:${providerId}:${path}`));
   }
 }

@@ -85,8 +85,8 @@ export class ProvidersService {
     }
   }
 
-  async update(tenantId: string, ref: string, input: { name?: string; description?: string; configuration?: Json }): Promise<StoredProvider> {
-    return this.#knex.transaction(async (trx) => {
+  async update(tenantId: string, ref: string, input: { name?: string; description?: string; configuration?: Json }, outer?: Knex): Promise<StoredProvider> {
+    return (outer ?? this.#knex).transaction(async (trx) => {
       const current = await this.find(tenantId, ref, trx);
       await trx.raw('SELECT 1 FROM providers WHERE id = ? FOR UPDATE', [current.id]);
       const configuration =

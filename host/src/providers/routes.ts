@@ -1,9 +1,9 @@
-import { secretFields } from '@keygate/core';
 import type { HandlerTable } from '../http/operations.js';
 import type { HostServices } from '../host-services.js';
 import { authorize } from '../auth/policy.js';
 import { recordAction } from '../audit/record-action.js';
 import { page } from '../shared/refs.js';
+import { secretPaths } from '../validation/json-schema.js';
 
 type ProviderHandlers = Pick<HandlerTable, 'listProviders' | 'createProvider' | 'getProviderCatalog' | 'getProvider' | 'updateProvider' | 'deleteProvider' | 'testProvider'>;
 
@@ -29,7 +29,7 @@ export function providerHandlers(s: HostServices): ProviderHandlers {
         description: entry.type.description,
         plugin: entry.plugin,
         configSchema: entry.type.configSchema as Record<string, unknown>,
-        secretFields: secretFields(entry.type.configSchema),
+        secretFields: secretPaths(entry.type.configSchema),
       }));
       return { status: 200, body: { types } };
     },

@@ -23,7 +23,8 @@ interface Row {
   environment_id: string;
   environment_slug: string;
   environment_name: string;
-  secrets_version: number;
+  /** bigint: pg returns it as text. */
+  secrets_version: string;
   secrets_modified_at: Date;
   providers: Array<Omit<StoredProvider, 'updated_at' | 'created_at'> & { updated_at: string; created_at: string }> | null;
 }
@@ -57,7 +58,7 @@ export async function resolveEnvironment(pool: pg.Pool, tenantId: string, projec
     environmentId: row.environment_id,
     environmentSlug: row.environment_slug,
     environmentName: row.environment_name,
-    secretsVersion: row.secrets_version,
+    secretsVersion: Number(row.secrets_version),
     secretsModifiedAt: row.secrets_modified_at,
     providers: (row.providers ?? []).map((p) => ({ ...p, updated_at: new Date(p.updated_at), created_at: new Date(p.created_at) })),
   };

@@ -8,6 +8,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { RequestContext } from '../http/request-context.js';
 import { authorize, type Action } from '../auth/policy.js';
 import { isUuid } from '../shared/refs.js';
+import { CoherentCache, type ChangeFeed } from '../db/change-feed.js';
 import { resolveEnvironment, type ResolvedEnvironment } from './environment-resolver.js';
 import { checkValue, type SecretType } from './value-rules.js';
 
@@ -46,19 +47,21 @@ export class SecretsService {
   readonly #registry: ProviderRegistry;
   readonly #audit: AuditLog;
   readonly #maxValueBytes: number;
+  readonly #environments: CoherentCache<ResolvedEnvironment>;
 
-  constructor(deps: { knex: Knex; pool: pg.Pool; registry: ProviderRegistry; audit: AuditLog; maxValueBytes: number }) {
+  constructor(deps: { knex: Knex; pool: pg.Pool; registry: ProviderRegistry; audit: AuditLog; maxValueBytes: number; feed: ChangeFeed }) {
     this.#knex = deps.knex;
     this.#pool = deps.pool;
     this.#registry = deps.registry;
     this.#audit = deps.audit;
     this.#maxValueBytes = deps.maxValueBytes;
+    this.#environments = new CoherentCache(deps.feed);
   }
 
   async #environment(ctx: RequestContext, projectRef: string, envRef: string, action: Action): Promise<ResolvedEnvironment> {
     const { principal } = ctx;
     try {
-      const env = await resolveEnvironment(this.#pool, principal.tenantId, projectRef, envRef);
+      const env = await this.#environments.get(`${principal.tenantId}\n${projectRef}\n${envRef}`, () => resolveEnvironment(this.#pool, principal.tenantId, projectRef, envRef));
       authorize(principal, action, { projectId: env.projectId, environmentId: env.environmentId }, `environment "${envRef}" of project "${projectRef}"`);
       return env;
     } catch (error) {

@@ -6,6 +6,8 @@ import type { Keyring, Logger } from '@keygate/core';
 import { parseApiKey } from '@keygate/core/wire';
 import type { ApiKeyStore } from '../auth/api-keys.js';
 import { SYSTEM_PROVIDER_SLUG, type ProvidersService } from '../providers/providers-service.js';
+import { slugify } from '../shared/refs.js';
+import { ConfigError } from '../config/config-error.js';
 
 export interface BootstrapOptions {
   tenant: { slug: string; name: string };
@@ -40,12 +42,17 @@ export async function bootstrap(knex: Knex, keys: ApiKeyStore, providers: Provid
       await providers.create(tenantId, { name: 'System', slug: SYSTEM_PROVIDER_SLUG, type: 'Local', description: 'Embedded provider: values encrypted in Keygate\'s PostgreSQL' }, { isSystem: true, trx });
     }
 
+    // Static providers are kept in step with keygate.yaml, matched by slug (derived from the name when omitted).
     for (const spec of options.staticProviders) {
-      const slug = spec.slug;
-      const existing = slug ? await trx('providers').where({ tenant_id: tenantId, slug }).first('id') : undefined;
+      const slug = spec.slug ?? slugify(spec.name, 'provider');
+      const existing = await trx('providers').where({ tenant_id: tenantId, slug }).first<{ type: string } | undefined>('type');
       if (!existing) {
-        const row = await providers.create(tenantId, spec, { trx });
-        log.info('created static provider', { provider: row.slug, type: row.type });
+        await providers.create(tenantId, { ...spec, slug }, { trx });
+        log.info('created static provider', { provider: slug, type: spec.type });
+      } else if (existing.type !== spec.type) {
+        throw new ConfigError([{ path: 'providers', message: `provider "${slug}" exists with type ${existing.type}, not ${spec.type}; the type of a provider cannot change` }]);
+      } else {
+        await providers.update(tenantId, slug, { name: spec.name, configuration: spec.configuration, ...(spec.description === undefined ? {} : { description: spec.description }) }, trx);
       }
     }
 

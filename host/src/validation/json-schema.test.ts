@@ -111,6 +111,13 @@ describe('compileValidator', () => {
     expect(input).toEqual({ server: { host: 'h' } });
   });
 
+  it('tolerates defaults it cannot apply, but not misspelt keywords, when filling defaults', () => {
+    const schema: JsonSchema = { type: 'object', anyOf: [{ properties: { a: { type: 'string', default: 'x' } } }, { required: ['b'] }] };
+    expect(compileValidator(schema, { applyDefaults: true })({ b: 1 })).toEqual({ ok: true, value: { b: 1 } });
+    const typo = { type: 'object', properties: { a: { type: 'string', defualt: 'x' } } } as unknown as JsonSchema;
+    expect(() => compileValidator(typo, { applyDefaults: true })).toThrow(/defualt/);
+  });
+
   it('knows the x-keygate-secret keyword and still rejects unknown keywords', () => {
     expect(() => compileValidator({ type: 'string', 'x-keygate-secret': true })).not.toThrow();
     const typo = { type: 'string', minLenght: 3 } as unknown as JsonSchema;

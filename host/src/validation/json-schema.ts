@@ -28,10 +28,15 @@ function createAjv(useDefaults: boolean): InstanceType<typeof Ajv2020> {
     // Gives errors their parent schema, which "did you mean" needs to know the valid names.
     verbose: true,
     // Unknown keywords stay errors (they are usually typos in a schema); the one extension
-    // keyword is declared instead. Type strictness would reject common plugin schemas that put
-    // `properties` beside a union type, so it is off.
-    strict: true,
+    // keyword is declared instead. The other strict checks would refuse common, valid idioms
+    // (`properties` beside a union type, `anyOf: [{required: [a]}, {required: [b]}]`). The defaults
+    // engine is not strict at all, because it would also refuse defaults it cannot apply (inside
+    // anyOf branches), which are harmless; every schema goes through the strict engine first.
+    strictSchema: !useDefaults,
+    strictNumbers: true,
     strictTypes: false,
+    strictTuples: false,
+    strictRequired: false,
     allowUnionTypes: true,
     useDefaults,
   });
@@ -56,6 +61,7 @@ export function compileValidator<T = unknown>(schema: JsonSchema, options: Compi
   const engine = options.applyDefaults ? engines.defaults : engines.plain;
   const cached = engine.cache.get(schema);
   if (cached) return cached as Validator<T>;
+  if (options.applyDefaults) compileValidator(schema);
 
   let validate: ReturnType<typeof engine.ajv.compile>;
   try {

@@ -17,7 +17,7 @@ export async function createLocalProvider({ config, providerId, services }: Prov
   const resolved = resolveConfig(config);
   if (typeof providerId !== 'string' || providerId === '') throw new InvalidInputError('Local provider: providerId must be a non-empty string');
   await guarded('creating its tables', () => ensureSchema(services.sql));
-  return new LocalSecretProvider({ sql: services.sql, keyring: services.keyring, providerId, maxVersions: resolved.maxVersions });
+  return new LocalSecretProvider({ sql: services.sql, keyring: services.keyring, providerId, maxVersions: resolved.maxVersions, cacheMaxBytes: resolved.cacheMaxBytes });
 }
 
 /** The `Local` provider type: Keygate's embedded store, the `system` provider of every tenant. */

@@ -229,7 +229,7 @@ describe('storage', () => {
 
   it('reads a whole environment with one query', async () => {
     const { sql, statements } = counting(db.sql);
-    const provider = await open({ sql });
+    const provider = await open({ sql, config: { cacheMaxBytes: 0 } });
     const ref = freshRef();
     for (let i = 0; i < 10; i++) await provider.put({ ...ref, key: `KEY_${i}` }, new Secret(`value-${i}`));
     await provider.put({ ...ref, key: 'KEY_0' }, new Secret('value-0-v2'));
@@ -238,6 +238,37 @@ describe('storage', () => {
     expect(statements).toHaveLength(1);
     expect(all.size).toBe(10);
     expect(all.get('KEY_0')?.reveal()).toBe('value-0-v2');
+  });
+
+  it('answers a repeated read of an unchanged environment from its cache with one small query', async () => {
+    const { sql, statements } = counting(db.sql);
+    const provider = await open({ sql });
+    const ref = freshRef();
+    for (let i = 0; i < 5; i++) await provider.put({ ...ref, key: `KEY_${i}` }, new Secret(`value-${i}`));
+    await provider.getAll(ref);
+    statements.length = 0;
+    const again = await provider.getAll(ref);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatch(/FROM keygate_local\.scopes/);
+    expect(again.get('KEY_3')?.reveal()).toBe('value-3');
+  });
+
+  it('never serves a stale cached environment, even after another replica wrote or deleted', async () => {
+    const providerId = randomUUID();
+    const replica = db.replica();
+    const a = await open({ providerId });
+    const b = await open({ providerId, sql: replica });
+    const ref = freshRef('COLOR');
+    await a.put(ref, new Secret('red'));
+    await a.put({ ...ref, key: 'SIZE' }, new Secret('L'));
+    expect((await a.getAll(ref)).get('COLOR')?.reveal()).toBe('red');
+    await b.put(ref, new Secret('blue'));
+    expect((await a.getAll(ref)).get('COLOR')?.reveal()).toBe('blue');
+    await b.delete({ ...ref, key: 'SIZE' });
+    expect([...(await a.getAll(ref)).keys()]).toEqual(['COLOR']);
+    // A caller changing the returned map does not change what the next caller gets.
+    (await a.getAll(ref)).clear();
+    expect((await a.getAll(ref)).size).toBe(1);
   });
 
   it('keeps reading values written under an earlier keyring key after the active key changes', async () => {
@@ -306,7 +337,7 @@ describe('input and failures', () => {
       const { rows } = await fresh.sql.query<{ name: string }>(
         "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'keygate_local' ORDER BY 1",
       );
-      expect(rows.map((row) => row.name)).toEqual(['secret_versions', 'secrets']);
+      expect(rows.map((row) => row.name)).toEqual(['scopes', 'secret_versions', 'secrets']);
     } finally {
       await fresh.close();
     }

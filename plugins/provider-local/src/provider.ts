@@ -16,6 +16,7 @@ import {
   type SqlClient,
 } from '@keygate/core';
 import { capabilities } from './config.js';
+import { EnvironmentCache } from './environment-cache.js';
 import { encryptionContext } from './context.js';
 import { guarded } from './failures.js';
 import { SCHEMA } from './schema.js';
@@ -26,6 +27,7 @@ export interface LocalProviderOptions {
   keyring: Keyring;
   providerId: string;
   maxVersions: number;
+  cacheMaxBytes: number;
 }
 
 // $1…$4 select a scope, $5 a key within it.
@@ -43,28 +45,52 @@ export class LocalSecretProvider implements SecretProvider {
   readonly #keyring: Keyring;
   readonly #providerId: string;
   readonly #maxVersions: number;
+  readonly #cache: EnvironmentCache;
 
   constructor(options: LocalProviderOptions) {
     this.#sql = options.sql;
     this.#keyring = options.keyring;
     this.#providerId = options.providerId;
     this.#maxVersions = options.maxVersions;
+    this.#cache = new EnvironmentCache(options.cacheMaxBytes);
   }
 
   async getAll(scope: SecretScope): Promise<Map<string, Secret>> {
     checkScope(scope);
+    const params = this.#scopeParams(scope);
+    const cacheKey = JSON.stringify(params);
+    if (this.#cache.enabled) {
+      const { rows } = await guarded('reading an environment', () =>
+        this.#sql.query<{ generation: string }>(`SELECT generation::text AS generation FROM ${SCHEMA}.scopes WHERE ${IN_SCOPE}`, params),
+      );
+      const cached = this.#cache.get(cacheKey, rows[0]?.generation ?? '0');
+      if (cached) return new Map(cached);
+    }
+    // One statement, one snapshot: the rows and the generation they belong to are consistent.
     const { rows } = await guarded('reading an environment', () =>
-      this.#sql.query<{ key: string; version: string; ciphertext: string }>(
-        `SELECT key, v.version::text AS version, v.ciphertext
+      this.#sql.query<{ key: string; version: string; ciphertext: string; generation: string | null }>(
+        `SELECT key, v.version::text AS version, v.ciphertext,
+                (SELECT generation::text FROM ${SCHEMA}.scopes WHERE ${IN_SCOPE}) AS generation
          FROM ${JOIN_CURRENT}
          WHERE ${IN_SCOPE} AND v.version = s.current_version
          ORDER BY key COLLATE "C"`,
-        this.#scopeParams(scope),
+        params,
       ),
     );
     const all = new Map<string, Secret>();
     for (const row of rows) all.set(row.key, this.#open({ ...scope, key: row.key }, row.version, row.ciphertext));
+    // An empty environment carries no generation from the same snapshot; it is cheap to read anyway.
+    if (this.#cache.enabled && rows.length > 0) this.#cache.set(cacheKey, rows[0]!.generation ?? '0', new Map(all));
     return all;
+  }
+
+  /** Inside a write's transaction: readers' cached copies of this environment become stale at commit. */
+  async #bumpGeneration(tx: SqlClient, ref: SecretRef): Promise<void> {
+    await tx.query(
+      `INSERT INTO ${SCHEMA}.scopes AS g (provider_id, tenant, project, environment, generation) VALUES ($1, $2, $3, $4, 1)
+       ON CONFLICT (provider_id, tenant, project, environment) DO UPDATE SET generation = g.generation + 1`,
+      this.#scopeParams(ref),
+    );
   }
 
   async get(ref: SecretRef, options: GetOptions = {}): Promise<SecretValue> {
@@ -123,6 +149,7 @@ export class LocalSecretProvider implements SecretProvider {
            WHERE ${IS_KEY}`,
           [...this.#refParams(ref), head.next, ciphertext, this.#maxVersions, labels],
         );
+        await this.#bumpGeneration(tx, ref);
         return { version: head.next };
       }),
     );
@@ -142,6 +169,7 @@ export class LocalSecretProvider implements SecretProvider {
         // A statement of its own: its snapshot is taken after the head lock above was granted, so
         // it also sees the version of a writer that committed while we waited for that lock.
         await tx.query(`DELETE FROM ${SCHEMA}.secret_versions WHERE ${IS_KEY}`, this.#refParams(ref));
+        await this.#bumpGeneration(tx, ref);
       }),
     );
   }

@@ -8,6 +8,8 @@ import type { SqlClient } from '@keygate/core';
  *   deleted; `last_version` is never reset, so a version number is never reused and a stale
  *   `ifVersion` from before a delete cannot match a new value. Writers lock this row.
  * - `secret_versions`: one row per kept version, holding the keyring ciphertext.
+ * - `scopes`: a generation counter per environment, bumped by every write in the same transaction,
+ *   so a reader can tell with one small query whether its cached copy is still current.
  */
 export const SCHEMA = 'keygate_local';
 
@@ -37,6 +39,14 @@ const DDL: readonly string[] = [
     PRIMARY KEY (provider_id, tenant, project, environment, key, version),
     FOREIGN KEY (provider_id, tenant, project, environment, key)
       REFERENCES ${SCHEMA}.secrets (provider_id, tenant, project, environment, key) ON DELETE CASCADE
+  )`,
+  `CREATE TABLE IF NOT EXISTS ${SCHEMA}.scopes (
+    provider_id text NOT NULL,
+    tenant text NOT NULL,
+    project text NOT NULL,
+    environment text NOT NULL,
+    generation bigint NOT NULL,
+    PRIMARY KEY (provider_id, tenant, project, environment)
   )`,
 ];
 
