@@ -14,7 +14,7 @@ beforeAll(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'keygate-flaky-'));
   const configFile = join(dir, 'keygate.yaml');
   await writeFile(configFile, `plugins:\n  - package: ${JSON.stringify(fixture)}\nproviderTimeoutMs: 300\n`);
-  h = await startTestHost({}, configFile);
+  h = await startTestHost({ configPath: configFile });
   for (const mode of ['up', 'down', 'hang', 'broken']) {
     const res = await h.api('POST', `${base}/providers`, { name: mode, type: 'Flaky', configuration: { mode, token: `tok-${mode}-secret` } });
     expect(res.status).toBe(201);

@@ -33,7 +33,7 @@ describe('quick start (built host, embedded PostgreSQL)', () => {
     expect(existsSync(main), `${main} is missing: run npm run build`).toBe(true);
     const dataDir = await mkdtemp(join(tmpdir(), 'keygate-quickstart-'));
     const port = 20000 + Math.floor(Math.random() * 20000);
-    const env = { ...process.env, KEYGATE_DATA_DIR: dataDir, PORT: String(port), KEYGATE_LOG_LEVEL: 'warn' };
+    const env: NodeJS.ProcessEnv = { ...process.env, KEYGATE_DATA_DIR: dataDir, PORT: String(port), KEYGATE_LOG_LEVEL: 'warn' };
     delete env.DATABASE_URL;
     delete env.KEYGATE_BOOTSTRAP_API_KEY;
     const url = `http://127.0.0.1:${port}`;

@@ -24,7 +24,17 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
       try {
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        // Sessions that were just closed may still be exiting on the server: wait for them rather
+        // than killing them (a killed session surfaces as an error in the pool that closed it).
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await client.query(`DROP DATABASE IF EXISTS ${name}${attempt >= 50 ? ' WITH (FORCE)' : ''}`);
+            break;
+          } catch (error) {
+            if ((error as { code?: string }).code !== '55006' || attempt >= 50) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+        }
       } finally {
         await client.end();
       }

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateApiKey } from '@keygate/core/wire';
-import { loadConfig, startKeygate, type KeygateHost } from '@keygate/host';
+import { createLogger, loadConfig, startKeygate, type KeygateHost } from '@keygate/host';
 import { createTestDatabase } from './database.js';
 
 export interface TestHost {
@@ -17,11 +17,18 @@ export interface TestHost {
   close(): Promise<void>;
 }
 
-/**
- * A real host on a fresh database of the run's PostgreSQL, listening on a free loopback port.
- * `env` adds or overrides environment variables of the configuration.
- */
-export async function startTestHost(env: Record<string, string> = {}, configPath?: string): Promise<TestHost> {
+export interface TestHostOptions {
+  /** Adds or overrides environment variables of the configuration. */
+  env?: Record<string, string>;
+  /** A keygate.yaml to load. */
+  configPath?: string;
+  /** Receives every log line (JSON, debug level) instead of silence. */
+  logSink?: (line: string) => void;
+}
+
+/** A real host on a fresh database of the run's PostgreSQL, listening on a free loopback port. */
+export async function startTestHost(options: TestHostOptions = {}): Promise<TestHost> {
+  const { env = {}, configPath, logSink } = options;
   const db = await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'keygate-host-'));
   const apiKey = generateApiKey().apiKey;
@@ -38,7 +45,7 @@ export async function startTestHost(env: Record<string, string> = {}, configPath
     ...(configPath === undefined ? {} : { path: configPath }),
   });
   config.server.host = '127.0.0.1';
-  const host = await startKeygate(config);
+  const host = await startKeygate(config, logSink ? { logger: createLogger({ level: 'debug', format: 'json', stream: { write: logSink } }) } : {});
   const api: TestHost['api'] = async (method, path, body, headers = {}) => {
     const response = await fetch(`${host.url}${path}`, {
       method,

@@ -11,6 +11,7 @@ import { providerHandlers } from '../providers/routes.js';
 import { projectHandlers } from '../projects/routes.js';
 import { environmentHandlers } from '../environments/routes.js';
 import { secretHandlers } from '../secrets/routes.js';
+import { cacheRouteMatchers } from './route-matcher-cache.js';
 
 export interface AppOptions {
   bodyLimitBytes: number;
@@ -33,6 +34,7 @@ export function handlerTable(s: HostServices): HandlerTable {
 }
 
 export function createApp(s: HostServices, options: AppOptions): express.Express {
+  cacheRouteMatchers();
   const document = loadOpenApiDocument();
   const app = express();
   app.disable('x-powered-by');

@@ -1,0 +1,181 @@
+import { KeygateApiError, type KeygateClient, type SecretMetadata, type SecretType, type SecretWithValue } from '@keygate/sdk';
+import { defaultProvider, environmentProviders, listProviderSecrets, type Target } from '../api.js';
+import type { Flags } from '../args.js';
+import { CliError, UsageError } from '../errors.js';
+import { formatTable, note, printJson, readAll, type Io } from '../io.js';
+import type { Session } from '../session.js';
+import type { Command } from './command.js';
+
+/** The server's pattern (openapi.yaml `SecretKey`), checked here so a typo is a usage error, not a 400. */
+const SECRET_KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,254}$/;
+const SECRET_TYPES: readonly SecretType[] = ['string', 'json', 'binary'];
+
+interface Call {
+  flags: Flags;
+  args: readonly string[];
+  io: Io;
+  session: Session;
+  client: KeygateClient;
+  target: Target;
+}
+
+type Subcommand = (call: Call) => Promise<number>;
+
+export const secrets: Command = {
+  name: 'secrets',
+  summary: 'list, get, set and delete single secrets',
+  options: {
+    provider: { type: 'string' },
+    description: { type: 'string' },
+    type: { type: 'string' },
+  },
+  help: `Usage: keygate secrets list               [--provider SLUG]
+       keygate secrets get KEY            [--provider SLUG]
+       keygate secrets set KEY VALUE|-    [--provider SLUG] [--description TEXT] [--type string|json|binary]
+       keygate secrets delete KEY         [--provider SLUG]
+
+  list     keys and metadata (never values) of every provider of the environment, in priority
+           order, or of --provider only
+  get      prints the value, taken from the first provider (in priority order) that has KEY,
+           or from --provider; with --json, the value and its metadata
+  set      creates or replaces KEY; VALUE "-" reads the value from stdin, exactly as given
+           (a value on the command line ends up in your shell history)
+  delete   removes KEY
+
+set and delete act on --provider, by default the environment's first provider (where writes go).
+All take -p/-e like every command, and --json.
+
+Examples:
+  keygate secrets list -p shop -e production
+  keygate secrets set STRIPE_KEY - < stripe-key.txt
+  printf %s "$TOKEN" | keygate secrets set API_TOKEN - --description "payments API"
+  keygate secrets get DATABASE_URL
+  keygate secrets delete OLD_TOKEN --provider vault
+`,
+
+  async run({ flags, operands, io, session: openSession }) {
+    const [name, ...args] = operands;
+    if (name === undefined) throw new UsageError('missing subcommand', 'keygate secrets list|get|set|delete; see keygate secrets --help');
+    const subcommand = SUBCOMMANDS[name];
+    if (subcommand === undefined) throw new UsageError(`unknown subcommand "secrets ${name}"`, 'use list, get, set or delete');
+    if (name !== 'set' && (flags.string('description') !== undefined || flags.string('type') !== undefined)) {
+      throw new UsageError('--description and --type only apply to "secrets set"');
+    }
+    const session = await openSession();
+    const target = session.target();
+    return subcommand({ flags, args, io, session, client: session.client(), target });
+  },
+};
+
+const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
+  list: async ({ flags, args, io, session, client, target }) => {
+    expectArgs('list', args, []);
+    const provider = flags.string('provider');
+    const providers = provider === undefined ? await environmentProviders(session, client, target) : [provider];
+    const rows: SecretMetadata[] = [];
+    for (const slug of providers) rows.push(...(await listProviderSecrets(session, client, target, slug)));
+    if (flags.boolean('json')) {
+      printJson(io, rows);
+    } else if (rows.length === 0) {
+      note(io, `no secrets in ${target.project}/${target.environment}`);
+    } else {
+      const table = [['KEY', 'PROVIDER', 'TYPE', 'UPDATED', 'DESCRIPTION'], ...rows.map((row) => [row.key, row.provider, row.type, row.updatedAt ?? '', row.description])];
+      io.stdout.write(formatTable(table));
+    }
+    return 0;
+  },
+
+  get: async ({ flags, args, io, session, client, target }) => {
+    const [key] = expectArgs('get', args, ['KEY']);
+    const read = (provider: string): Promise<SecretWithValue> => client.getSecret(target.project, target.environment, provider, key, session.request());
+    const explicit = flags.string('provider');
+    let secret: SecretWithValue | undefined;
+    if (explicit === undefined) {
+      secret = await firstFound(await environmentProviders(session, client, target), read);
+      if (secret === undefined) throw new CliError(`no secret ${key} in ${target.project}/${target.environment}`, '"keygate secrets list" shows the keys');
+    } else {
+      secret = await read(explicit).catch((error: unknown) => {
+        throw notFoundIn(error, key, target, explicit);
+      });
+    }
+    if (flags.boolean('json')) printJson(io, secret);
+    // Exactly the value when piped or captured; a newline only to keep a terminal prompt apart.
+    else io.stdout.write(io.stdoutIsTty ? `${secret.value}\n` : secret.value);
+    return 0;
+  },
+
+  set: async ({ flags, args, io, session, client, target }) => {
+    const [key, given] = expectArgs('set', args, ['KEY', 'VALUE']);
+    const type = flags.string('type');
+    if (type !== undefined && !isSecretType(type)) throw new UsageError(`--type must be one of ${SECRET_TYPES.join(', ')}`);
+    const description = flags.string('description');
+    let value = given;
+    if (given === '-') {
+      if (io.stdinIsTty) note(io, 'reading the value from stdin; end it with Ctrl-D');
+      value = (await readAll(io.stdin)).toString('utf8');
+    }
+    const provider = flags.string('provider') ?? (await defaultProvider(session, client, target));
+    const metadata = await client.setSecret(target.project, target.environment, provider, key, value, {
+      ...(description === undefined ? {} : { description }),
+      ...(type === undefined ? {} : { type }),
+      ...session.request(),
+    });
+    if (flags.boolean('json')) printJson(io, metadata);
+    else note(io, `set ${key} in ${target.project}/${target.environment} (provider ${metadata.provider}${metadata.version === undefined ? '' : `, version ${metadata.version}`})`);
+    return 0;
+  },
+
+  delete: async ({ flags, args, io, session, client, target }) => {
+    const [key] = expectArgs('delete', args, ['KEY']);
+    const provider = flags.string('provider') ?? (await defaultProvider(session, client, target));
+    try {
+      await client.deleteSecret(target.project, target.environment, provider, key, session.request());
+    } catch (error) {
+      throw notFoundIn(error, key, target, provider);
+    }
+    if (flags.boolean('json')) printJson(io, { deleted: true, key, provider, project: target.project, environment: target.environment });
+    else note(io, `deleted ${key} from ${target.project}/${target.environment} (provider ${provider})`);
+    return 0;
+  },
+};
+
+/** Checks the operand count and the key's shape; returns the operands. */
+function expectArgs(name: string, args: readonly string[], names: readonly string[]): string[] {
+  if (args.length < names.length) {
+    throw new UsageError(`missing ${names.slice(args.length).join(' and ')}`, `keygate secrets ${name} ${names.join(' ')}`);
+  }
+  if (args.length > names.length) {
+    const hint = name === 'set' ? 'quote a value with spaces, or pass "-" and give it on stdin' : `keygate secrets ${name} ${names.join(' ')}`;
+    throw new UsageError(`unexpected argument "${args[names.length]}"`, hint);
+  }
+  const key = args[0];
+  if (key !== undefined && !SECRET_KEY.test(key)) {
+    throw new UsageError(`invalid key "${key}"`, 'keys are letters, digits, "_", "." and "-", not starting with a digit, "." or "-" (at most 255)');
+  }
+  return [...args];
+}
+
+/**
+ * Reads from each provider in priority order, as the merged environment read does: the first that
+ * has the key wins. The providers were just listed, so a 404 here means "not in this one".
+ */
+async function firstFound(providers: readonly string[], read: (provider: string) => Promise<SecretWithValue>): Promise<SecretWithValue | undefined> {
+  for (const provider of providers) {
+    try {
+      return await read(provider);
+    } catch (error) {
+      if (!(error instanceof KeygateApiError && error.status === 404)) throw error;
+    }
+  }
+  return undefined;
+}
+
+/** With an explicit provider a 404 may mean the key, the provider or the environment: the server says which. */
+function notFoundIn(error: unknown, key: string, target: Target, provider: string): unknown {
+  if (!(error instanceof KeygateApiError) || error.status !== 404) return error;
+  return new CliError(`${error.detail ?? `no secret ${key}`} (HTTP 404)`, `is ${key} in provider ${provider} of ${target.project}/${target.environment}? "keygate secrets list" shows the keys`);
+}
+
+function isSecretType(value: string): value is SecretType {
+  return (SECRET_TYPES as readonly string[]).includes(value);
+}
