@@ -42,7 +42,9 @@ export function parseLine(args: readonly string[], options: OptionSpecs): Parsed
   } catch (error) {
     // parseArgs says precisely what is wrong ("Unknown option '--fromat'"); only the wrapping is ours.
     if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
-      throw new UsageError(error.message.split('\n')[0] ?? error.message, 'see --help for the accepted flags');
+      // Its advice on `--` is worth keeping only for values that start with a dash.
+      const message = error.message.replace(/\. To specify a positional argument.*$/s, '');
+      throw new UsageError(message, 'see --help for the accepted flags; put values that start with "-" after "--"');
     }
     throw error;
   }

@@ -43,7 +43,7 @@ The context file is the nearest .keygate (or else .bella) walking up from the cu
         row('project', ctx.project?.value, ctx.project?.source),
         row('environment', ctx.environment?.value, ctx.environment?.source),
         row('org', ctx.org?.value, ctx.org?.source),
-        row('context file', ctx.file, undefined),
+        row('context file', ctx.file ?? '(none found)', undefined),
       ]),
     );
     return 0;

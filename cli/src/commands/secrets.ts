@@ -139,8 +139,10 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   },
 };
 
-/** Checks the operand count and the key's shape; returns the operands. */
-function expectArgs(name: string, args: readonly string[], names: readonly string[]): string[] {
+type Operands<Names extends readonly string[]> = { -readonly [K in keyof Names]: string };
+
+/** Checks the operand count and the key's shape; returns the operands, one per name. */
+function expectArgs<const Names extends readonly string[]>(name: string, args: readonly string[], names: Names): Operands<Names> {
   if (args.length < names.length) {
     throw new UsageError(`missing ${names.slice(args.length).join(' and ')}`, `keygate secrets ${name} ${names.join(' ')}`);
   }
@@ -152,7 +154,8 @@ function expectArgs(name: string, args: readonly string[], names: readonly strin
   if (key !== undefined && !SECRET_KEY.test(key)) {
     throw new UsageError(`invalid key "${key}"`, 'keys are letters, digits, "_", "." and "-", not starting with a digit, "." or "-" (at most 255)');
   }
-  return [...args];
+  // The count was checked just above, which the type system cannot follow.
+  return [...args] as unknown as Operands<Names>;
 }
 
 /**

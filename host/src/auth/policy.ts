@@ -1,4 +1,4 @@
-import { NotFoundError } from '@keygate/core';
+import { KeygateError, isKeygateError } from '@keygate/core';
 import type { Principal } from '../http/request-context.js';
 
 export type Action =
@@ -48,8 +48,16 @@ export function isAllowed(principal: Principal, action: Action, resource: Resour
 
 /**
  * Throws NOT_FOUND when the caller may not do `action` on the resource: a caller must not learn
- * that something exists by being told it may not touch it.
+ * that something exists by being told it may not touch it. The error is marked so the HTTP layer
+ * audits the denial (the caller sees a plain 404).
  */
 export function authorize(principal: Principal, action: Action, resource: Resource, what: string): void {
-  if (!isAllowed(principal, action, resource)) throw new NotFoundError(`${what} not found`);
+  if (!isAllowed(principal, action, resource)) throw new KeygateError('NOT_FOUND', `${what} not found`, { extensions: { denied: action } });
+}
+
+/** The action a policy denial refused, if `error` is one. */
+export function deniedAction(error: unknown): string | undefined {
+  if (!isKeygateError(error)) return undefined;
+  const denied = error.extensions?.denied;
+  return typeof denied === 'string' ? denied : undefined;
 }

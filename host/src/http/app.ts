@@ -5,6 +5,8 @@ import type { HostServices } from '../host-services.js';
 import { authenticate, type RawBodyRequest } from '../auth/authenticate.js';
 import { bindOperations, specOperations, type HandlerTable } from './operations.js';
 import { toProblem } from './problem.js';
+import { deniedAction } from '../auth/policy.js';
+import type { RequestContext } from './request-context.js';
 import { loadOpenApiDocument } from './openapi-document.js';
 import { healthHandlers } from './health.js';
 import { providerHandlers } from '../providers/routes.js';
@@ -73,9 +75,28 @@ export function createApp(s: HostServices, options: AppOptions): express.Express
   bindOperations(router, specOperations(document), handlerTable(s), { afterWrite: () => s.feed.bump() });
   app.use(router);
 
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  app.use(async (error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const problem = toProblem(error);
-    const requestId = (res.locals.ctx as { requestId?: string } | undefined)?.requestId;
+    const ctx = res.locals.ctx as Partial<RequestContext> | undefined;
+    const requestId = ctx?.requestId;
+    const denied = deniedAction(error);
+    if (denied && ctx?.principal) {
+      await s.audit
+        .record({
+          tenantId: ctx.principal.tenantId,
+          actorType: ctx.principal.actorType,
+          actorId: ctx.principal.actorId,
+          action: 'access.denied',
+          targetType: 'request',
+          target: `${req.method} ${req.path}`,
+          outcome: 'denied',
+          status: problem.status,
+          requestId,
+          ...(ctx.ip === undefined ? {} : { ip: ctx.ip }),
+          details: { refused: denied },
+        })
+        .catch((auditError: unknown) => s.logger.error('audit write failed', { error: String(auditError) }));
+    }
     if (problem.status >= 500 && problem.status !== 502 && problem.status !== 503 && problem.status !== 504) {
       s.logger.error('request failed', { requestId, error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
     }

@@ -60,16 +60,18 @@ export class SecretsService {
 
   async #environment(ctx: RequestContext, projectRef: string, envRef: string, action: Action): Promise<ResolvedEnvironment> {
     const { principal } = ctx;
+    let env: ResolvedEnvironment;
     try {
-      const env = await this.#environments.get(`${principal.tenantId}\n${projectRef}\n${envRef}`, () => resolveEnvironment(this.#pool, principal.tenantId, projectRef, envRef));
-      authorize(principal, action, { projectId: env.projectId, environmentId: env.environmentId }, `environment "${envRef}" of project "${projectRef}"`);
-      return env;
+      env = await this.#environments.get(`${principal.tenantId}\n${projectRef}\n${envRef}`, () => resolveEnvironment(this.#pool, principal.tenantId, projectRef, envRef));
     } catch (error) {
       if (isKeygateError(error) && error.code === 'NOT_FOUND') {
-        await this.#record(ctx, action === 'secrets.write' ? 'secret.write' : 'secret.read', `${projectRef}/${envRef}`, 'denied', 404, { reason: 'not found or not permitted' });
+        await this.#record(ctx, action === 'secrets.write' ? 'secret.write' : 'secret.read', `${projectRef}/${envRef}`, 'denied', 404, { reason: 'no such environment' });
       }
       throw error;
     }
+    // A refusal here is audited by the HTTP layer as access.denied.
+    authorize(principal, action, { projectId: env.projectId, environmentId: env.environmentId }, `environment "${envRef}" of project "${projectRef}"`);
+    return env;
   }
 
   #scope(env: ResolvedEnvironment): SecretScope {

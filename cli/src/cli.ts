@@ -1,0 +1,130 @@
+import { GLOBAL_OPTIONS, firstOperand, parseLine, type Flags } from './args.js';
+import type { Command } from './commands/command.js';
+import { context } from './commands/context.js';
+import { exec } from './commands/exec.js';
+import { pull } from './commands/pull.js';
+import { run } from './commands/run.js';
+import { secrets } from './commands/secrets.js';
+import { UsageError, explainError, redact, type ErrorScene } from './errors.js';
+import type { Io } from './io.js';
+import { Session } from './session.js';
+import { CLI_VERSION } from './version.js';
+
+export const COMMANDS: readonly Command[] = [pull, run, exec, secrets, context];
+
+export function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  const commands = COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n');
+  return `keygate ${CLI_VERSION}: the command line of the Keygate secrets gateway
+
+Usage: keygate <command> [flags]
+
+Commands:
+${commands}
+
+Global flags (accepted by every command):
+  --url URL           gateway URL (KEYGATE_URL; default http://localhost:8080)
+  --api-key KEY       API key; prefer KEYGATE_API_KEY, since flags show up in the process list
+  -p, --project REF   project slug or id (KEYGATE_PROJECT, or "project" in a .keygate file)
+  -e, --env SLUG      environment (KEYGATE_ENV, or "environment" in a .keygate file)
+  --auth MODE         signed (default: HMAC-signed requests, the key's secret never travels) or bearer
+  --timeout SECONDS   per-request timeout (default 30)
+  --json              machine-readable output
+  -h, --help          this help, or a command's with "keygate <command> --help"
+  --version           print the version
+
+BELLA_BAXTER_URL, BELLA_BAXTER_API_KEY, BELLA_BAXTER_PROJECT, BELLA_BAXTER_ENV and .bella files
+are honoured too. "keygate context" shows what would be used and why.
+
+Exit codes: 0 success, 1 failure, 2 bad usage; run and exec exit with the command's code.
+`;
+}
+
+/** Runs one command line; resolves to the exit code. Never throws. */
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+  const scene: ErrorScene = {};
+  try {
+    return await dispatch(argv, io, scene);
+  } catch (error) {
+    const failure = explainError(error, scene);
+    const hide = apiKeysIn(argv, io.env);
+    io.stderr.write(redact(`error: ${failure.message}\n`, hide));
+    if (failure.hint !== undefined) io.stderr.write(redact(`hint: ${failure.hint}\n`, hide));
+    if (io.env.KEYGATE_DEBUG && error instanceof Error && error.stack !== undefined) io.stderr.write(`${redact(error.stack, hide)}\n`);
+    return failure.exitCode;
+  }
+}
+
+async function dispatch(argv: readonly string[], io: Io, scene: ErrorScene): Promise<number> {
+  const at = firstOperand(argv, 0, GLOBAL_OPTIONS);
+  const name = argv[at];
+  if (name === undefined || name === '--') {
+    const { flags } = parseLine(argv, GLOBAL_OPTIONS);
+    if (printedInfo(flags, io, mainHelp())) return 0;
+    io.stderr.write(mainHelp());
+    return 2;
+  }
+  if (name === 'help') return help(argv[at + 1], io);
+
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (command === undefined) throw new UsageError(`unknown command "${name}"`, `${suggestion(name)}run "keygate --help" to see the commands`);
+
+  const rest = [...argv.slice(0, at), ...argv.slice(at + 1)];
+  const options = { ...GLOBAL_OPTIONS, ...command.options };
+  let head = rest;
+  let child: string[] = [];
+  if (command.takesChildCommand === true) {
+    const split = firstOperand(rest, 0, options);
+    head = rest.slice(0, split);
+    child = rest.slice(rest[split] === '--' ? split + 1 : split);
+  }
+  const { flags, operands } = parseLine(head, options);
+  if (printedInfo(flags, io, command.help)) return 0;
+  return command.run({ flags, operands, child, io, session: () => Session.open(flags, io, scene) });
+}
+
+function printedInfo(flags: Flags, io: Io, helpText: string): boolean {
+  if (flags.boolean('help')) io.stdout.write(helpText);
+  else if (flags.boolean('version')) io.stdout.write(`${CLI_VERSION}\n`);
+  else return false;
+  return true;
+}
+
+function help(topic: string | undefined, io: Io): number {
+  if (topic === undefined) {
+    io.stdout.write(mainHelp());
+    return 0;
+  }
+  const command = COMMANDS.find((candidate) => candidate.name === topic);
+  if (command === undefined) throw new UsageError(`no help for "${topic}": no such command`, `${suggestion(topic)}run "keygate --help" to see the commands`);
+  io.stdout.write(command.help);
+  return 0;
+}
+
+/** "did you mean pull? " for a typo within two edits of a command name. */
+function suggestion(word: string): string {
+  const near = COMMANDS.find((command) => editDistance(word, command.name) <= 2);
+  return near === undefined ? '' : `did you mean "${near.name}"? `;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** Key material that may appear in the command line or environment, for redaction from messages. */
+function apiKeysIn(argv: readonly string[], env: Io['env']): string[] {
+  const keys = [env.KEYGATE_API_KEY, env.BELLA_BAXTER_API_KEY];
+  argv.forEach((arg, i) => {
+    if (arg === '--api-key') keys.push(argv[i + 1]);
+    else if (arg.startsWith('--api-key=')) keys.push(arg.slice('--api-key='.length));
+  });
+  return keys.filter((key): key is string => key !== undefined && key !== '');
+}
