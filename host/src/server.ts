@@ -157,10 +157,13 @@ function listen(app: Express, port: number, host: string): Promise<Server> {
 /** Stops accepting; in-flight requests get `timeoutMs` to finish before their sockets are closed. */
 function closeServer(server: Server, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
-    timer.unref();
+    const deadline = setTimeout(() => server.closeAllConnections(), timeoutMs);
+    // Keep-alive connections become idle as their last response goes out: close them then, rather
+    // than waiting for the keep-alive timeout.
+    const sweeper = setInterval(() => server.closeIdleConnections(), 50);
     server.close(() => {
-      clearTimeout(timer);
+      clearTimeout(deadline);
+      clearInterval(sweeper);
       resolve();
     });
     server.closeIdleConnections();
