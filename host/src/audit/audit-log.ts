@@ -34,9 +34,9 @@ interface Pending {
 export const GENESIS_HASH = '0'.repeat(64);
 const MAX_BATCH = 500;
 
-/** The canonical JSON of a row's content: what its hash covers besides the previous hash. */
-export function auditRowBody(entry: SealedEntry): string {
-  return canonicalJson({
+/** A row's content as stored and as hashed (with nulls rather than absent members). */
+function rowFields(entry: SealedEntry) {
+  return {
     id: entry.id,
     occurredAt: entry.occurredAt.toISOString(),
     tenantId: entry.tenantId,
@@ -50,7 +50,12 @@ export function auditRowBody(entry: SealedEntry): string {
     requestId: entry.requestId ?? null,
     ip: entry.ip ?? null,
     details: entry.details ?? {},
-  });
+  };
+}
+
+/** The canonical JSON of a row's content: what its hash covers besides the previous hash. */
+export function auditRowBody(entry: SealedEntry): string {
+  return canonicalJson(rowFields(entry));
 }
 
 export function hashAuditRow(prevHash: string, entry: SealedEntry): string {
@@ -116,22 +121,10 @@ export class AuditLog {
 
   /** One round trip: the database links the rows under the chain head's lock (migration 0003). */
   async #write(entries: SealedEntry[]): Promise<void> {
-    const batch = entries.map((entry) => ({
-      id: entry.id,
-      occurredAt: entry.occurredAt.toISOString(),
-      tenantId: entry.tenantId,
-      actorType: entry.actorType,
-      actorId: entry.actorId,
-      action: entry.action,
-      targetType: entry.targetType,
-      target: entry.target,
-      outcome: entry.outcome,
-      status: entry.status ?? null,
-      requestId: entry.requestId ?? null,
-      ip: entry.ip ?? null,
-      details: entry.details ?? {},
-      body: auditRowBody(entry),
-    }));
+    const batch = entries.map((entry) => {
+      const fields = rowFields(entry);
+      return { ...fields, body: canonicalJson(fields) };
+    });
     await this.#pool.query('SELECT keygate_audit_append($1::jsonb)', [JSON.stringify(batch)]);
   }
 

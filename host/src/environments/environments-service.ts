@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { ConflictError, InvalidInputError, NotFoundError } from '@keygate/core';
 import type { components } from '../generated/openapi.js';
 import { chooseSlug, isUniqueViolation, refColumn } from '../shared/refs.js';
+import { listPage } from '../shared/paging.js';
 import type { ProvidersService, StoredProvider } from '../providers/providers-service.js';
 import type { ProjectRow, ProjectsService } from '../projects/projects-service.js';
 
@@ -52,15 +53,8 @@ export class EnvironmentsService {
   }
 
   async list(project: ProjectRow, limit: number, offset: number, onlyId?: string): Promise<{ rows: EnvironmentRow[]; total: number }> {
-    const scoped = () => {
-      const q = this.#knex<EnvironmentRow>('environments').where({ project_id: project.id });
-      return onlyId ? q.andWhere({ id: onlyId }) : q;
-    };
-    const [rows, count] = await Promise.all([
-      scoped().orderBy(['created_at', 'id']).limit(limit).offset(offset),
-      scoped().count<Array<{ count: string | number }>>({ count: '*' }),
-    ]);
-    return { rows, total: Number(count[0]?.count ?? 0) };
+    const scoped = () => this.#knex('environments').where({ project_id: project.id, ...(onlyId ? { id: onlyId } : {}) });
+    return listPage<EnvironmentRow>(scoped, ['created_at', 'id'], limit, offset);
   }
 
   async create(project: ProjectRow, input: { name: string; slug?: string; description?: string; providerIds?: string[] }): Promise<EnvironmentRow> {

@@ -3,7 +3,7 @@ import type { HostServices } from '../host-services.js';
 import type { RequestContext } from '../http/request-context.js';
 import { authorize, isAllowed } from '../auth/policy.js';
 import { recordAction } from '../audit/record-action.js';
-import { page } from '../shared/refs.js';
+import { page } from '../shared/paging.js';
 import { NotFoundError } from '@keygate/core';
 import type { ProjectRow } from '../projects/projects-service.js';
 import type { EnvironmentRow } from './environments-service.js';

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { ConflictError, NotFoundError } from '@keygate/core';
 import type { components } from '../generated/openapi.js';
 import { chooseSlug, isUniqueViolation, refColumn } from '../shared/refs.js';
+import { listPage } from '../shared/paging.js';
 import { SYSTEM_PROVIDER_SLUG, type ProvidersService, type StoredProvider } from '../providers/providers-service.js';
 
 type Project = components['schemas']['Project'];
@@ -43,15 +44,8 @@ export class ProjectsService {
   }
 
   async list(tenantId: string, limit: number, offset: number, onlyId?: string): Promise<{ rows: ProjectRow[]; total: number }> {
-    const scoped = () => {
-      const q = this.#knex<ProjectRow>('projects').where({ tenant_id: tenantId });
-      return onlyId ? q.andWhere({ id: onlyId }) : q;
-    };
-    const [rows, count] = await Promise.all([
-      scoped().orderBy(['created_at', 'id']).limit(limit).offset(offset),
-      scoped().count<Array<{ count: string | number }>>({ count: '*' }),
-    ]);
-    return { rows, total: Number(count[0]?.count ?? 0) };
+    const scoped = () => this.#knex('projects').where({ tenant_id: tenantId, ...(onlyId ? { id: onlyId } : {}) });
+    return listPage<ProjectRow>(scoped, ['created_at', 'id'], limit, offset);
   }
 
   async create(tenantId: string, input: { name: string; slug?: string; description?: string; providerIds?: string[] }): Promise<ProjectRow> {

@@ -2,7 +2,7 @@ import type { HandlerTable } from '../http/operations.js';
 import type { HostServices } from '../host-services.js';
 import { authorize } from '../auth/policy.js';
 import { recordAction } from '../audit/record-action.js';
-import { page } from '../shared/refs.js';
+import { page } from '../shared/paging.js';
 import { projectToApi, type ProjectRow } from './projects-service.js';
 import type { RequestContext } from '../http/request-context.js';
 

@@ -4,6 +4,7 @@ import { ConflictError, NotFoundError, isKeygateError } from '@keygate/core';
 import type { components } from '../generated/openapi.js';
 import type { ProviderRegistry, ProviderRow } from './provider-registry.js';
 import { chooseSlug, isUniqueViolation, refColumn } from '../shared/refs.js';
+import { listPage } from '../shared/paging.js';
 
 type Provider = components['schemas']['Provider'];
 type Json = Record<string, unknown>;
@@ -43,11 +44,7 @@ export class ProvidersService {
   }
 
   async list(tenantId: string, limit: number, offset: number): Promise<{ rows: StoredProvider[]; total: number }> {
-    const [rows, count] = await Promise.all([
-      this.#knex<StoredProvider>('providers').where({ tenant_id: tenantId }).orderBy([{ column: 'is_system', order: 'desc' }, 'created_at', 'id']).limit(limit).offset(offset),
-      this.#knex('providers').where({ tenant_id: tenantId }).count<Array<{ count: string | number }>>({ count: '*' }),
-    ]);
-    return { rows, total: Number(count[0]?.count ?? 0) };
+    return listPage<StoredProvider>(() => this.#knex('providers').where({ tenant_id: tenantId }), [{ column: 'is_system', order: 'desc' }, 'created_at', 'id'], limit, offset);
   }
 
   async find(tenantId: string, ref: string, trx: Knex = this.#knex): Promise<StoredProvider> {

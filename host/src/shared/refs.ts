@@ -46,12 +46,3 @@ export async function chooseSlug(given: string | undefined, name: string, fallba
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 }
-
-export interface PageQuery {
-  limit?: number;
-  offset?: number;
-}
-
-export function page(query: PageQuery): { limit: number; offset: number } {
-  return { limit: query.limit ?? 50, offset: query.offset ?? 0 };
-}
