@@ -4,6 +4,7 @@ import type { Logger, SecretProviderType } from '@keygate/core';
 import type { AuditLog } from './audit/audit-log.js';
 import type { ChangeFeed } from './db/change-feed.js';
 import type { ApiKeyStore } from './auth/api-keys.js';
+import type { ReplayGuard } from './auth/replay-guard.js';
 import type { ProviderRegistry } from './providers/provider-registry.js';
 import type { ProvidersService } from './providers/providers-service.js';
 import type { ProjectsService } from './projects/projects-service.js';
@@ -22,6 +23,7 @@ export interface HostServices {
   feed: ChangeFeed;
   audit: AuditLog;
   keys: ApiKeyStore;
+  replay: ReplayGuard;
   registry: ProviderRegistry;
   plugins: PluginCatalog;
   providers: ProvidersService;

@@ -17,6 +17,7 @@ import { ChangeFeed } from './db/change-feed.js';
 import { createHttpClient } from './outbound/http-client.js';
 import { AuditLog } from './audit/audit-log.js';
 import { ApiKeyStore } from './auth/api-keys.js';
+import { ReplayGuard } from './auth/replay-guard.js';
 import { ProviderRegistry } from './providers/provider-registry.js';
 import { ProvidersService } from './providers/providers-service.js';
 import { ProjectsService } from './projects/projects-service.js';
@@ -91,6 +92,7 @@ export async function startKeygate(config: KeygateConfig, options: StartOptions 
       feed,
       audit,
       keys,
+      replay: new ReplayGuard(db.knex),
       registry,
       providers,
       projects,

@@ -2,6 +2,7 @@ import createClient, { defaultPathSerializer, type Client, type Middleware } fro
 import type { paths } from './generated/openapi.js';
 import { bearerAuthMiddleware, requireApiKey, signedRequestMiddleware } from './auth.js';
 import { e2eeMiddleware } from './e2ee.js';
+import { isE2eeEnvelope, type E2eeEnvelope } from '@keygate/core/wire';
 import { KeygateApiError, KeygateProtocolError } from './errors.js';
 import type { EnvironmentSecrets, EnvironmentSecretsVersion, SecretMetadata, SecretUpdate, SecretWithValue } from './types.js';
 import { DEFAULT_USER_AGENT } from './version.js';
@@ -71,11 +72,13 @@ export function createKeygateClient(options: KeygateClientOptions): KeygateClien
     ...client,
 
     async getEnvironmentSecrets(projectRef, envSlug, requestOptions) {
-      return expectBody(
-        await client.GET('/api/v1/projects/{projectRef}/environments/{envSlug}/secrets', {
-          params: { path: { projectRef, envSlug } },
-          signal: requestOptions?.signal,
-        }),
+      return decrypted(
+        expectBody(
+          await client.GET('/api/v1/projects/{projectRef}/environments/{envSlug}/secrets', {
+            params: { path: { projectRef, envSlug } },
+            signal: requestOptions?.signal,
+          }),
+        ),
       );
     },
 
@@ -101,14 +104,16 @@ export function createKeygateClient(options: KeygateClientOptions): KeygateClien
     },
 
     async getSecret(projectRef, envSlug, providerRef, key, getOptions) {
-      return expectBody(
-        await client.GET('/api/v1/projects/{projectRef}/environments/{envSlug}/providers/{providerRef}/secrets/{key}', {
-          params: {
-            path: { projectRef, envSlug, providerRef, key },
-            query: getOptions?.version === undefined ? undefined : { version: getOptions.version },
-          },
-          signal: getOptions?.signal,
-        }),
+      return decrypted(
+        expectBody(
+          await client.GET('/api/v1/projects/{projectRef}/environments/{envSlug}/providers/{providerRef}/secrets/{key}', {
+            params: {
+              path: { projectRef, envSlug, providerRef, key },
+              query: getOptions?.version === undefined ? undefined : { version: getOptions.version },
+            },
+            signal: getOptions?.signal,
+          }),
+        ),
       );
     },
 
@@ -168,4 +173,13 @@ function expectBody<T>(result: { data?: T; error?: unknown; response: Response }
   if (!response.ok) throw KeygateApiError.fromResponse(response, error);
   if (data === undefined) throw new KeygateProtocolError(`the server sent no body (HTTP ${response.status})`);
   return data;
+}
+
+/**
+ * The e2ee middleware decrypts envelopes before openapi-fetch parses them; an envelope reaching here
+ * means the client did not ask for E2EE (so cannot decrypt it) and something else sent the header.
+ */
+function decrypted<T>(body: T | E2eeEnvelope): T {
+  if (isE2eeEnvelope(body)) throw new KeygateProtocolError('received an E2EE envelope the client cannot decrypt (create the client with e2ee: true)');
+  return body;
 }

@@ -41,6 +41,65 @@ export interface CreatedApiKey {
   expiresAt: Date | null;
 }
 
+/** What may be shown about a key after its creation: never the secret. */
+export interface ApiKeyInfo {
+  id: string;
+  keyId: string;
+  clientName: string;
+  description: string;
+  role: string;
+  enabled: boolean;
+  expiresAt: Date | null;
+  createdAt: Date;
+}
+
+export interface ApiKeyChanges {
+  enabled?: boolean;
+  clientName?: string;
+  description?: string;
+}
+
+/** The key with the names of its tenant, project and environment (`GET /api/v1/keys/me`). */
+export interface ApiKeyIdentity {
+  keyId: string;
+  role: string;
+  tenantId: string;
+  tenantSlug: string;
+  tenantName: string;
+  projectId: string | null;
+  projectSlug: string | null;
+  projectName: string | null;
+  environmentId: string | null;
+  environmentSlug: string | null;
+  environmentName: string | null;
+}
+
+interface ApiKeyInfoRow {
+  id: string;
+  key_id: string;
+  client_name: string;
+  description: string;
+  role: string;
+  enabled: boolean;
+  expires_at: Date | null;
+  created_at: Date;
+}
+
+const INFO_COLUMNS = ['id', 'key_id', 'client_name', 'description', 'role', 'enabled', 'expires_at', 'created_at'];
+
+function toInfo(row: ApiKeyInfoRow): ApiKeyInfo {
+  return {
+    id: row.id,
+    keyId: row.key_id,
+    clientName: row.client_name,
+    description: row.description,
+    role: row.role,
+    enabled: row.enabled,
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+  };
+}
+
 interface ApiKeyRow {
   id: string;
   key_id: string;
@@ -101,6 +160,69 @@ export class ApiKeyStore {
   async exists(keyId: string, trx: Knex = this.#knex): Promise<boolean> {
     const row = await trx('api_keys').where({ key_id: keyId }).first('id');
     return row !== undefined;
+  }
+
+  /** Keys scoped to one environment, newest first; never their secrets. */
+  async listForEnvironment(tenantId: string, environmentId: string, limit: number, offset: number): Promise<{ items: ApiKeyInfo[]; total: number }> {
+    const scoped = () => this.#knex('api_keys').where({ tenant_id: tenantId, environment_id: environmentId, scope: 'environment' });
+    const [rows, count] = await Promise.all([
+      scoped().orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit).offset(offset).select<ApiKeyInfoRow[]>(INFO_COLUMNS),
+      scoped().count<Array<{ count: string | number }>>({ count: '*' }),
+    ]);
+    return { items: rows.map(toInfo), total: Number(count[0]?.count ?? 0) };
+  }
+
+  async findInEnvironment(tenantId: string, environmentId: string, id: string): Promise<ApiKeyInfo | undefined> {
+    const row = await this.#knex('api_keys')
+      .where({ tenant_id: tenantId, environment_id: environmentId, scope: 'environment', id })
+      .first<ApiKeyInfoRow | undefined>(INFO_COLUMNS);
+    return row ? toInfo(row) : undefined;
+  }
+
+  async updateInEnvironment(tenantId: string, environmentId: string, id: string, changes: ApiKeyChanges): Promise<ApiKeyInfo | undefined> {
+    const [row] = await this.#knex('api_keys')
+      .where({ tenant_id: tenantId, environment_id: environmentId, scope: 'environment', id })
+      .update({
+        ...(changes.enabled === undefined ? {} : { enabled: changes.enabled }),
+        ...(changes.clientName === undefined ? {} : { client_name: changes.clientName }),
+        ...(changes.description === undefined ? {} : { description: changes.description }),
+        updated_at: this.#knex.fn.now(),
+      })
+      .returning<ApiKeyInfoRow[]>(INFO_COLUMNS);
+    return row ? toInfo(row) : undefined;
+  }
+
+  /** The deleted key's key id, or undefined when there was no such key. */
+  async deleteInEnvironment(tenantId: string, environmentId: string, id: string): Promise<string | undefined> {
+    const [row] = await this.#knex('api_keys')
+      .where({ tenant_id: tenantId, environment_id: environmentId, scope: 'environment', id })
+      .delete()
+      .returning<Array<{ key_id: string }>>(['key_id']);
+    return row?.key_id;
+  }
+
+  /** The key with the names of what it is scoped to. */
+  async identity(keyId: string): Promise<ApiKeyIdentity | undefined> {
+    const row = await this.#knex('api_keys as k')
+      .join('tenants as t', 't.id', 'k.tenant_id')
+      .leftJoin('environments as e', 'e.id', 'k.environment_id')
+      // An environment key's project is its environment's.
+      .leftJoin('projects as p', 'p.id', this.#knex.raw('coalesce(k.project_id, e.project_id)'))
+      .where('k.key_id', keyId)
+      .first<ApiKeyIdentity | undefined>(
+        'k.key_id as keyId',
+        'k.role as role',
+        't.id as tenantId',
+        't.slug as tenantSlug',
+        't.name as tenantName',
+        'p.id as projectId',
+        'p.slug as projectSlug',
+        'p.name as projectName',
+        'e.id as environmentId',
+        'e.slug as environmentSlug',
+        'e.name as environmentName',
+      );
+    return row;
   }
 
   /** The key with this id, or undefined; negative answers are cached too (key-id guessing). */

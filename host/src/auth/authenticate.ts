@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { parseApiKey, isKeyId, verifyRequestSignature, timingSafeEqualString, SIGNING_HEADERS } from '@keygate/core/wire';
 import { KeygateError } from '@keygate/core';
 import type { ApiKeyRecord, ApiKeyStore } from './api-keys.js';
+import type { ReplayGuard } from './replay-guard.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Principal, RequestContext } from '../http/request-context.js';
 
@@ -44,6 +45,8 @@ function readCredential(req: Request): Credential {
 export interface AuthenticateDeps {
   keys: ApiKeyStore;
   audit: AuditLog;
+  /** Refuses a signed request whose signature was already accepted (on any replica). */
+  replay?: ReplayGuard;
   now?: () => number;
 }
 
@@ -100,6 +103,10 @@ export function authenticate(deps: AuthenticateDeps) {
     }
     if (!record.enabled) return deny('key disabled', credential.keyId, record);
     if (record.expiresAt && record.expiresAt.getTime() <= now()) return deny('key expired', credential.keyId, record);
+    // Last, so that only a request that is otherwise accepted uses up its signature.
+    if (credential.kind === 'signed' && deps.replay && !(await deps.replay.firstUse(credential.keyId, credential.signature, Date.parse(credential.timestamp)))) {
+      return deny('replayed signature', credential.keyId, record);
+    }
 
     const principal: Principal = {
       tenantId: record.tenantId,

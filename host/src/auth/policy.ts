@@ -9,7 +9,9 @@ export type Action =
   | 'environments.read'
   | 'environments.write'
   | 'secrets.read'
-  | 'secrets.write';
+  | 'secrets.write'
+  | 'apiKeys.read'
+  | 'apiKeys.write';
 
 export interface Resource {
   projectId?: string;
@@ -18,15 +20,16 @@ export interface Resource {
 
 /**
  * The permission matrix, by key scope and role. Tenant keys act on the whole tenant; project and
- * environment keys only inside their project or environment. (The full access model with users and
+ * environment keys only inside their project or environment. Environment keys never manage API
+ * keys (not even their own environment's). (The full access model with users and
  * memberships builds on this table.)
  */
 export const PERMISSIONS: Record<string, readonly Action[]> = {
-  'tenant:Owner': ['providers.read', 'providers.write', 'projects.read', 'projects.write', 'environments.read', 'environments.write', 'secrets.read', 'secrets.write'],
-  'tenant:Admin': ['providers.read', 'providers.write', 'projects.read', 'projects.write', 'environments.read', 'environments.write', 'secrets.read', 'secrets.write'],
+  'tenant:Owner': ['providers.read', 'providers.write', 'projects.read', 'projects.write', 'environments.read', 'environments.write', 'secrets.read', 'secrets.write', 'apiKeys.read', 'apiKeys.write'],
+  'tenant:Admin': ['providers.read', 'providers.write', 'projects.read', 'projects.write', 'environments.read', 'environments.write', 'secrets.read', 'secrets.write', 'apiKeys.read', 'apiKeys.write'],
   'tenant:User': ['providers.read', 'projects.read', 'environments.read'],
   'tenant:Viewer': ['providers.read', 'projects.read', 'environments.read'],
-  'project:Manager': ['providers.read', 'projects.read', 'environments.read', 'environments.write', 'secrets.read', 'secrets.write'],
+  'project:Manager': ['providers.read', 'projects.read', 'environments.read', 'environments.write', 'secrets.read', 'secrets.write', 'apiKeys.read', 'apiKeys.write'],
   'environment:Member': ['environments.read', 'secrets.read', 'secrets.write'],
   'environment:Consumer': ['environments.read', 'secrets.read'],
 };

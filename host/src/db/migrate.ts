@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as foundation from './migrations/0001-foundation.js';
 import * as changeNotifications from './migrations/0002-change-notifications.js';
 import * as auditAppend from './migrations/0003-audit-append.js';
+import * as seenSignatures from './migrations/0004-seen-signatures.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -13,6 +14,7 @@ const MIGRATIONS: Array<readonly [string, Migration]> = [
   ['0001-foundation', foundation],
   ['0002-change-notifications', changeNotifications],
   ['0003-audit-append', auditAppend],
+  ['0004-seen-signatures', seenSignatures],
 ];
 
 const source: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -382,6 +382,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/keys/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The API key making this request, with its tenant, project and environment.
+         * @description Project and environment fields are `null` for a tenant key; environment fields are `null`
+         *     for a project key.
+         */
+        get: operations["getCurrentKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/environments/{environmentId}/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Environment id (UUID). */
+                environmentId: components["parameters"]["EnvironmentId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * API keys scoped to the environment (never their secrets).
+         * @description Tenant Owners and Admins, and project Managers of the environment's project.
+         */
+        get: operations["listEnvironmentApiKeys"];
+        put?: never;
+        /**
+         * Create an API key scoped to the environment; the key is shown only in this response.
+         * @description `role` is `Consumer` (read secrets; the default) or `Member` (read and write secrets).
+         *     Without `expiresInDays` the key does not expire.
+         */
+        post: operations["createEnvironmentApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/environments/{environmentId}/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Environment id (UUID). */
+                environmentId: components["parameters"]["EnvironmentId"];
+                /** @description The key's id (as returned on creation), not its key id. */
+                id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        get: operations["getEnvironmentApiKey"];
+        put?: never;
+        post?: never;
+        /** Revoke a key for good. */
+        delete: operations["deleteEnvironmentApiKey"];
+        options?: never;
+        head?: never;
+        /**
+         * Enable or disable a key, or change its name and description.
+         * @description A disabled key is refused on every replica within milliseconds.
+         */
+        patch: operations["updateEnvironmentApiKey"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -600,6 +675,73 @@ export interface components {
             /** @description Compare-and-set — write only if the provider's current version is this one (`null` = only if absent). */
             ifVersion?: string | null;
         };
+        /**
+         * @description The JSON response encrypted to the caller's `X-E2E-Public-Key`: a fresh server P-256 key,
+         *     ECDH, HKDF-SHA256 (salt = 32 zero bytes, info = `bella-e2ee-v1`, 32 bytes), AES-256-GCM with a
+         *     12-byte nonce; the 16-byte tag is sent separately. Every binary field is base64.
+         */
+        E2eeEnvelope: {
+            /** @constant */
+            encrypted: true;
+            /** @constant */
+            algorithm: "ECDH-P256-HKDF-SHA256-AES256GCM";
+            serverPublicKey: string;
+            nonce: string;
+            tag: string;
+            ciphertext: string;
+        };
+        KeyIdentity: {
+            keyId: string;
+            role: string;
+            tenantId: components["schemas"]["Id"];
+            tenantSlug: string;
+            tenantName: string;
+            projectId: string | null;
+            projectSlug: string | null;
+            projectName: string | null;
+            environmentId: string | null;
+            environmentSlug: string | null;
+            environmentName: string | null;
+        };
+        /**
+         * @description `Consumer` reads the environment's secrets; `Member` also writes them.
+         * @enum {string}
+         */
+        ApiKeyRole: "Consumer" | "Member";
+        ApiKeyCreate: {
+            clientName?: string;
+            description?: components["schemas"]["Description"];
+            role?: components["schemas"]["ApiKeyRole"];
+            expiresInDays?: number;
+        };
+        ApiKeyCreated: {
+            id: components["schemas"]["Id"];
+            /** @description `bax-{keyId}-{secret}`; shown only here. */
+            apiKey: string;
+            /** @description `bax-{keyId}`, safe to show. */
+            keyPrefix: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+        };
+        ApiKeyUpdate: {
+            enabled?: boolean;
+            clientName?: string;
+            description?: components["schemas"]["Description"];
+        };
+        ApiKey: {
+            id: components["schemas"]["Id"];
+            keyPrefix: string;
+            clientName: string;
+            description: string;
+            role: string;
+            enabled: boolean;
+            /** Format: date-time */
+            expiresAt: string | null;
+            createdAt: components["schemas"]["Timestamp"];
+        };
+        ApiKeyList: components["schemas"]["Page"] & {
+            items: components["schemas"]["ApiKey"][];
+        };
     };
     responses: {
         /** @description An error (problem+json). */
@@ -622,6 +764,13 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description base64 of a P-256 public key (SPKI DER). When sent, the 200 response is an `E2eeEnvelope`
+         *     encrypted to this key instead of the plain JSON; a malformed key is refused (400).
+         */
+        E2ePublicKey: string;
+        /** @description Environment id (UUID). */
+        EnvironmentId: string;
         Limit: number;
         Offset: number;
         /** @description Provider slug or id. */
@@ -1296,7 +1445,13 @@ export interface operations {
     getEnvironmentSecrets: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description base64 of a P-256 public key (SPKI DER). When sent, the 200 response is an `E2eeEnvelope`
+                 *     encrypted to this key instead of the plain JSON; a malformed key is refused (400).
+                 */
+                "X-E2E-Public-Key"?: components["parameters"]["E2ePublicKey"];
+            };
             path: {
                 /** @description Project slug or id. */
                 projectRef: components["parameters"]["ProjectRef"];
@@ -1307,13 +1462,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Key → value map. */
+            /** @description Key → value map (an `E2eeEnvelope` of it when `X-E2E-Public-Key` was sent). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvironmentSecrets"];
+                    "application/json": components["schemas"]["EnvironmentSecrets"] | components["schemas"]["E2eeEnvelope"];
                 };
             };
             default: components["responses"]["Problem"];
@@ -1411,7 +1566,13 @@ export interface operations {
                 /** @description Read an earlier version (providers whose capabilities include `versions`). */
                 version?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description base64 of a P-256 public key (SPKI DER). When sent, the 200 response is an `E2eeEnvelope`
+                 *     encrypted to this key instead of the plain JSON; a malformed key is refused (400).
+                 */
+                "X-E2E-Public-Key"?: components["parameters"]["E2ePublicKey"];
+            };
             path: {
                 /** @description Project slug or id. */
                 projectRef: components["parameters"]["ProjectRef"];
@@ -1425,13 +1586,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The secret with its value. */
+            /** @description The secret with its value (an `E2eeEnvelope` of it when `X-E2E-Public-Key` was sent). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SecretWithValue"];
+                    "application/json": components["schemas"]["SecretWithValue"] | components["schemas"]["E2eeEnvelope"];
                 };
             };
             default: components["responses"]["Problem"];
@@ -1493,6 +1654,162 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getCurrentKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The calling key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyIdentity"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listEnvironmentApiKeys: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path: {
+                /** @description Environment id (UUID). */
+                environmentId: components["parameters"]["EnvironmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of keys, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyList"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    createEnvironmentApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Environment id (UUID). */
+                environmentId: components["parameters"]["EnvironmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyCreate"];
+            };
+        };
+        responses: {
+            /** @description Created. `apiKey` is not retrievable later. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyCreated"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getEnvironmentApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Environment id (UUID). */
+                environmentId: components["parameters"]["EnvironmentId"];
+                /** @description The key's id (as returned on creation), not its key id. */
+                id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key (never its secret). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteEnvironmentApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Environment id (UUID). */
+                environmentId: components["parameters"]["EnvironmentId"];
+                /** @description The key's id (as returned on creation), not its key id. */
+                id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateEnvironmentApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Environment id (UUID). */
+                environmentId: components["parameters"]["EnvironmentId"];
+                /** @description The key's id (as returned on creation), not its key id. */
+                id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyUpdate"];
+            };
+        };
+        responses: {
+            /** @description Updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
             };
             default: components["responses"]["Problem"];
         };

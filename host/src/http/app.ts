@@ -3,7 +3,7 @@ import * as OpenApiValidator from 'express-openapi-validator';
 import { randomUUID } from 'node:crypto';
 import type { HostServices } from '../host-services.js';
 import { authenticate, type RawBodyRequest } from '../auth/authenticate.js';
-import { bindOperations, specOperations, type HandlerTable } from './operations.js';
+import { bindOperations, SECRET_BEARING_OPERATIONS, specOperations, type HandlerTable } from './operations.js';
 import { toProblem } from './problem.js';
 import { deniedAction } from '../auth/policy.js';
 import type { RequestContext } from './request-context.js';
@@ -13,6 +13,7 @@ import { providerHandlers } from '../providers/routes.js';
 import { projectHandlers } from '../projects/routes.js';
 import { environmentHandlers } from '../environments/routes.js';
 import { secretHandlers } from '../secrets/routes.js';
+import { keyHandlers } from '../keys/routes.js';
 import { cacheRouteMatchers } from './route-matcher-cache.js';
 
 export interface AppOptions {
@@ -32,6 +33,7 @@ export function handlerTable(s: HostServices): HandlerTable {
     ...projectHandlers(s),
     ...environmentHandlers(s),
     ...secretHandlers(s),
+    ...keyHandlers(s),
   };
 }
 
@@ -61,7 +63,7 @@ export function createApp(s: HostServices, options: AppOptions): express.Express
       },
     }),
   );
-  app.use('/api', authenticate({ keys: s.keys, audit: s.audit }));
+  app.use('/api', authenticate({ keys: s.keys, audit: s.audit, replay: s.replay }));
   app.use(
     OpenApiValidator.middleware({
       apiSpec: structuredClone(document) as never,
@@ -72,7 +74,7 @@ export function createApp(s: HostServices, options: AppOptions): express.Express
     }),
   );
   const router = express.Router();
-  bindOperations(router, specOperations(document), handlerTable(s), { afterWrite: () => s.feed.bump() });
+  bindOperations(router, specOperations(document), handlerTable(s), { afterWrite: () => s.feed.bump(), e2eeOperations: SECRET_BEARING_OPERATIONS });
   app.use(router);
 
   app.use(async (error: unknown, req: Request, res: Response, _next: NextFunction) => {

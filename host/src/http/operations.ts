@@ -1,4 +1,7 @@
 import type { Request, Response, Router } from 'express';
+import type { KeyObject } from 'node:crypto';
+import { KeygateError } from '@keygate/core';
+import { E2EE_HEADER, encryptForClient, importE2eePublicKey } from '@keygate/core/wire';
 import type { operations } from '../generated/openapi.js';
 import type { RequestContext } from './request-context.js';
 
@@ -43,6 +46,27 @@ export interface SpecOperation {
 export interface BindOptions {
   /** Called after a successful non-GET operation, before its response is sent (cache invalidation). */
   afterWrite?: () => void;
+  /**
+   * Operations whose success body carries secret values: when the request sends `X-E2E-Public-Key`,
+   * the body is replaced by an E2EE envelope encrypted to that key (DESIGN §5).
+   */
+  e2eeOperations?: ReadonlySet<string>;
+}
+
+/** The operations whose responses carry secret values, and so are end-to-end encrypted on request. */
+export const SECRET_BEARING_OPERATIONS: ReadonlySet<OperationId> = new Set<OperationId>(['getEnvironmentSecrets', 'getSecret']);
+
+/** The client's E2EE public key, if the request asked for encryption; a malformed one is a 400. */
+function e2eePublicKey(req: Request): KeyObject | undefined {
+  const header = req.headers[E2EE_HEADER];
+  if (header === undefined) return undefined;
+  // Node joins a repeated header with ", ", which the base64 check refuses.
+  try {
+    return importE2eePublicKey(Array.isArray(header) ? header.join(', ') : header);
+  } catch (error) {
+    const reason = error instanceof TypeError ? error.message : 'X-E2E-Public-Key is invalid';
+    throw new KeygateError('INVALID_INPUT', `${reason} (base64 of a P-256 public key in SPKI DER form)`);
+  }
 }
 
 export function bindOperations(router: Router, spec: SpecOperation[], handlers: HandlerTable, options: BindOptions = {}): void {
@@ -50,7 +74,10 @@ export function bindOperations(router: Router, spec: SpecOperation[], handlers: 
     const handler = (handlers as Record<string, OperationHandler<OperationId> | undefined>)[operation.operationId];
     if (!handler) throw new Error(`openapi.yaml operation ${operation.operationId} has no handler`);
     const expressPath = operation.path.replace(/\{(\w+)\}/g, ':$1');
+    const e2ee = options.e2eeOperations?.has(operation.operationId) === true;
     router[operation.method](expressPath, async (req: Request, res: Response) => {
+      // Checked before the handler runs, so a malformed key never costs a provider read.
+      const clientKey = e2ee ? e2eePublicKey(req) : undefined;
       // The table is typed per operation; here every operation is handled alike.
       const reply = (await handler({
         params: req.params as never,
@@ -64,7 +91,7 @@ export function bindOperations(router: Router, spec: SpecOperation[], handlers: 
         res.status(reply.status).end();
         return;
       }
-      res.status(reply.status).json(reply.body);
+      res.status(reply.status).json(clientKey === undefined ? reply.body : encryptForClient(clientKey, JSON.stringify(reply.body)));
     });
   }
 }
