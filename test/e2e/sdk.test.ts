@@ -40,6 +40,14 @@ describe('@keygate/sdk against a real host', () => {
     expect(missing).toMatchObject({ status: 404, code: 'NOT_FOUND' });
   });
 
+  it('sends the same signed request many times in one second without tripping replay protection', async () => {
+    const keygate = createKeygateClient({ baseUrl: h.url, apiKey: h.apiKey });
+    await keygate.POST('/api/v1/projects', { body: { name: 'poller' } });
+    await keygate.POST('/api/v1/projects/{projectRef}/environments', { params: { path: { projectRef: 'poller' } }, body: { name: 'e' } });
+    const versions = await Promise.all(Array.from({ length: 5 }, () => keygate.getSecretsVersion('poller', 'e')));
+    expect(versions.map((v) => v.version)).toEqual([0, 0, 0, 0, 0]);
+  });
+
   it('is refused with a key the host does not know, in both modes', async () => {
     const stranger = `bax-${'a'.repeat(32)}-${'b'.repeat(64)}`;
     for (const auth of ['signed', 'bearer'] as const) {
