@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, statSync, readdirSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -172,6 +172,17 @@ describe('keygate pull', () => {
     expect(readdirSync(dir)).toEqual(['.env']);
   });
 
+  it('says why it cannot write, and leaves nothing behind', async () => {
+    const dir = await scratch('pull-unwritable');
+    const missing = await keygate(['pull', '-p', 'shop', '-e', 'production', '-o', 'no/such/dir/.env'], { cwd: dir });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^error: cannot write no\/such\/dir\/\.env: its directory does not exist\nhint: /);
+    await mkdir(join(dir, 'taken.env'));
+    const directory = await keygate(['pull', '-p', 'shop', '-e', 'production', '-o', 'taken.env'], { cwd: dir });
+    expect(directory.stderr).toMatch(/^error: cannot write taken\.env: it is a directory\n/);
+    expect(readdirSync(dir)).toEqual(['taken.env']);
+  });
+
   it('infers json, yaml and shell from the extension', async () => {
     const dir = await scratch('pull-formats');
     for (const name of ['out.json', 'out.yaml', 'out.yml', 'out.sh']) {
@@ -200,6 +211,11 @@ describe('keygate pull', () => {
     const result = await keygate(['pull', '-p', 'shop', '-e', 'production', '-o', 'x.env', '--json'], { cwd: dir });
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ file: join(dir, 'x.env'), format: 'env', count: Object.keys(SECRETS).length, project: 'shop', environment: 'production' });
+  });
+
+  it('copes with the gateway refusing a repeated signature: identical pulls started together', async () => {
+    const pulls = await Promise.all([1, 2].map(() => keygate(['pull', '-p', 'shop', '-e', 'staging', '-o', '-'])));
+    for (const result of pulls) expect(result, result.stderr).toMatchObject({ code: 0, stdout: 'DATABASE_URL=postgres://staging\n' });
   });
 
   it('uses HTTP bearer authentication with --auth bearer', async () => {
@@ -252,6 +268,42 @@ describe('context resolution through the binary', () => {
       file: join(root, '.keygate'),
     });
     expect(result.stdout).not.toContain(h.apiKey);
+  });
+});
+
+describe('an environment-scoped API key', () => {
+  let consumerKey: string;
+  beforeAll(async () => {
+    const env = (await ok('GET', `${V1}/projects/shop/environments/production`)) as { id: string };
+    const created = (await ok('POST', `${V1}/environments/${env.id}/api-keys`, { role: 'Consumer' })) as { apiKey: string };
+    consumerKey = created.apiKey;
+  });
+
+  it('is enough on its own: project and environment come from the key', async () => {
+    const dir = await scratch('key-scope');
+    const result = await keygate(['pull', '-o', '-', '--format', 'json'], { cwd: dir, env: { KEYGATE_URL: h.url, KEYGATE_API_KEY: consumerKey } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual(SECRETS);
+  });
+
+  it('fills in only what is missing, never pairing its environment with another project', async () => {
+    const same = await keygate(['pull', '-o', '-', '--format', 'json', '-p', 'shop'], { env: { KEYGATE_URL: h.url, KEYGATE_API_KEY: consumerKey } });
+    expect(JSON.parse(same.stdout)).toEqual(SECRETS);
+    const other = await keygate(['pull', '-o', '-', '-p', 'elsewhere'], { env: { KEYGATE_URL: h.url, KEYGATE_API_KEY: consumerKey } });
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/^error: no environment given\n/);
+  });
+
+  it('cannot write with the Consumer role', async () => {
+    const result = await keygate(['secrets', 'set', 'NOPE', 'v'], { env: { KEYGATE_URL: h.url, KEYGATE_API_KEY: consumerKey } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/\(HTTP 404 NOT_FOUND\)\nhint: .*the API key cannot see it/);
+  });
+
+  it('does not stand in for a tenant key, which has no environment', async () => {
+    const result = await keygate(['pull', '-o', '-']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: no project given\n/);
   });
 });
 
@@ -442,17 +494,18 @@ describe('errors', () => {
   });
 
   it('gives up after --timeout when the gateway does not answer', async () => {
-    const silent: Server = createServer(() => undefined);
+    // Accepts connections and never answers; the sockets are kept to be destroyed at the end.
+    const sockets: Socket[] = [];
+    const silent: Server = createServer((socket) => sockets.push(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as { port: number };
     try {
       const url = `http://127.0.0.1:${port}`;
       const result = await keygate(['pull', '-p', 'shop', '-e', 'production', '--timeout', '0.5'], { env: { KEYGATE_URL: url, KEYGATE_API_KEY: h.apiKey } });
-      console.log('DEBUG', result);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(new RegExp(`^error: no answer from ${url.replace(/\./g, '\\.')} within 0\\.5 s\\n`));
     } finally {
-      silent.closeAllConnections?.();
+      for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => silent.close(resolve));
     }
   });

@@ -1,7 +1,8 @@
-import { createKeygateClient, DEFAULT_USER_AGENT, requireApiKey, type KeygateAuthMode, type KeygateClient } from '@keygate/sdk';
+import { createKeygateClient, DEFAULT_USER_AGENT, requireApiKey, type KeygateAuthMode } from '@keygate/sdk';
 import type { Flags } from './args.js';
 import { resolveContext, type KeygateContext, type Sourced } from './context.js';
 import { UsageError, type ErrorScene } from './errors.js';
+import { Gateway, type Target } from './gateway.js';
 import type { Io } from './io.js';
 import { CLI_VERSION } from './version.js';
 
@@ -12,6 +13,8 @@ const DEFAULT_TIMEOUT_SECONDS = 30;
  * `--help` and bad flags never touch the filesystem or the network.
  */
 export class Session {
+  #gateway: Gateway | undefined;
+
   private constructor(
     readonly context: KeygateContext,
     private readonly flags: Flags,
@@ -37,16 +40,30 @@ export class Session {
     return this.scene.url ?? this.context.url.value;
   }
 
-  /** The project and environment, or a usage error saying every way to give them. */
-  target(): { project: string; environment: string } {
-    const { project, environment, file } = this.context;
-    const fileNote = file === undefined ? 'or add a .keygate file' : `or edit ${file}`;
+  /**
+   * The project and environment, or a usage error saying every way to give them. What the flags,
+   * variables and context file leave open is taken from the API key itself when it is scoped to an
+   * environment (`GET /api/v1/keys/me`), so such a key alone is enough, as with Bella Baxter.
+   */
+  async target(): Promise<Target> {
+    let { project, environment } = this.context;
+    if ((project === undefined || environment === undefined) && this.context.apiKey !== undefined) {
+      const scope = await this.gateway().keyScope();
+      const source = `the API key's scope (${this.context.apiKey.source})`;
+      // The key's environment belongs to the key's project: never pair it with another project.
+      const sameProject = project === undefined || project.value === scope?.projectSlug || project.value === scope?.projectId;
+      if (project === undefined && scope?.projectSlug) project = { value: scope.projectSlug, source };
+      if (environment === undefined && sameProject && scope?.environmentSlug) environment = { value: scope.environmentSlug, source };
+    }
+    const fileNote = this.context.file === undefined ? 'or add a .keygate file' : `or edit ${this.context.file}`;
     if (project === undefined) {
       throw new UsageError('no project given', `pass -p/--project, set KEYGATE_PROJECT, ${fileNote} with "project = …"`);
     }
     if (environment === undefined) {
       throw new UsageError('no environment given', `pass -e/--env, set KEYGATE_ENV, ${fileNote} with "environment = …"`);
     }
+    this.scene.project = project.value;
+    this.scene.environment = environment.value;
     return { project: project.value, environment: environment.value };
   }
 
@@ -62,21 +79,23 @@ export class Session {
     return apiKey;
   }
 
-  client(): KeygateClient {
+  /** Built once per session, on first use, so that --help and usage errors never need a key. */
+  gateway(): Gateway {
+    this.#gateway ??= this.#connect();
+    return this.#gateway;
+  }
+
+  #connect(): Gateway {
     const apiKey = this.apiKey().value;
     const auth = authMode(this.flags);
+    const options = { baseUrl: this.context.url.value, apiKey, auth, userAgent: `keygate-cli/${CLI_VERSION} ${DEFAULT_USER_AGENT}` };
     try {
-      return createKeygateClient({ baseUrl: this.context.url.value, apiKey, auth, userAgent: `keygate-cli/${CLI_VERSION} ${DEFAULT_USER_AGENT}` });
+      return new Gateway(createKeygateClient(options), { timeoutMs: timeoutSeconds(this.flags) * 1000, signed: auth === 'signed' });
     } catch (error) {
-      // The only other thing the SDK checks at construction is the base URL.
+      // The key was checked above; the only other thing the SDK checks at construction is the URL.
       const reason = error instanceof Error ? error.message : String(error);
       throw new UsageError(`the URL in ${this.context.url.source} is not usable: ${reason}`, 'expected e.g. https://keygate.example.com');
     }
-  }
-
-  /** Options for one request: each gets the whole `--timeout`, so a slow first call cannot starve the next. */
-  request(): { signal: AbortSignal } {
-    return { signal: AbortSignal.timeout(timeoutSeconds(this.flags) * 1000) };
   }
 }
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { UsageError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
 import { writePrivateFile } from '../files.js';
 import { DEFAULT_OUTPUT, FORMATS, formatForPath, isFormat, render, type Format } from '../formats.js';
 import { note, printJson, warn } from '../io.js';
@@ -41,9 +41,8 @@ Examples:
     if (toStdout && flags.boolean('json')) throw new UsageError('--json needs a file: with -o - the secrets themselves are the output');
 
     const session = await openSession();
-    const target = session.target();
-    const client = session.client();
-    const result = await client.getEnvironmentSecrets(target.project, target.environment, session.request());
+    const target = await session.target();
+    const result = await session.gateway().environmentSecrets(target);
     const text = render(format, result.secrets, (message) => warn(io, message));
     const count = Object.keys(result.secrets).length;
 
@@ -52,7 +51,9 @@ Examples:
       return 0;
     }
     const path = resolve(io.cwd, output);
-    await writePrivateFile(path, text);
+    await writePrivateFile(path, text).catch((error: unknown) => {
+      throw new CliError(`cannot write ${output}: ${writeFailure(error)}`, 'check that its directory exists and is writable, or use -o - for stdout');
+    });
     if (flags.boolean('json')) {
       printJson(io, { file: path, format, count, project: target.project, environment: target.environment, version: result.version });
     } else {
@@ -66,4 +67,13 @@ function chooseFormat(given: string | undefined, output: string): Format {
   if (given === undefined) return output === '-' ? 'env' : formatForPath(output);
   if (!isFormat(given)) throw new UsageError(`unknown format "${given}"`, `use one of: ${FORMATS.join(', ')}`);
   return given;
+}
+
+/** The system message would name the temporary file, which the user never asked for. */
+function writeFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'its directory does not exist';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  return error instanceof Error ? error.message : String(error);
 }

@@ -28,9 +28,8 @@ Examples:
     const [command, ...args] = child;
     if (command === undefined) throw new UsageError('no command to run', 'keygate run -- COMMAND [ARGS…]');
     const session = await openSession();
-    const target = session.target();
-    const client = session.client();
-    const { secrets } = await client.getEnvironmentSecrets(target.project, target.environment, session.request());
+    const target = await session.target();
+    const { secrets } = await session.gateway().environmentSecrets(target);
     const variables = toEnvironmentVariables(secrets, (message) => warn(io, message));
     // Built from entries (not by assignment) so that a key named `__proto__` is an ordinary variable.
     const env = Object.fromEntries([...Object.entries(io.env).filter(isSet), ...variables]);

@@ -1,9 +1,8 @@
-import { KeygateApiError, type KeygateClient, type SecretMetadata, type SecretType, type SecretWithValue } from '@keygate/sdk';
-import { defaultProvider, environmentProviders, listProviderSecrets, type Target } from '../api.js';
+import { KeygateApiError, type SecretMetadata, type SecretType, type SecretWithValue } from '@keygate/sdk';
 import type { Flags } from '../args.js';
 import { CliError, UsageError } from '../errors.js';
+import type { Gateway, Target } from '../gateway.js';
 import { formatTable, note, printJson, readAll, type Io } from '../io.js';
-import type { Session } from '../session.js';
 import type { Command } from './command.js';
 
 /** The server's pattern (openapi.yaml `SecretKey`), checked here so a typo is a usage error, not a 400. */
@@ -14,8 +13,7 @@ interface Call {
   flags: Flags;
   args: readonly string[];
   io: Io;
-  session: Session;
-  client: KeygateClient;
+  gateway: Gateway;
   target: Target;
 }
 
@@ -62,18 +60,23 @@ Examples:
       throw new UsageError('--description and --type only apply to "secrets set"');
     }
     const session = await openSession();
-    const target = session.target();
-    return subcommand({ flags, args, io, session, client: session.client(), target });
+    const target = await session.target();
+    return subcommand({ flags, args, io, gateway: session.gateway(), target });
   },
 };
 
 const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
-  list: async ({ flags, args, io, session, client, target }) => {
+  list: async ({ flags, args, io, gateway, target }) => {
     expectArgs('list', args, []);
     const provider = flags.string('provider');
-    const providers = provider === undefined ? await environmentProviders(session, client, target) : [provider];
+    const providers = provider === undefined ? await gateway.providers(target) : [provider];
     const rows: SecretMetadata[] = [];
-    for (const slug of providers) rows.push(...(await listProviderSecrets(session, client, target, slug)));
+    for (const slug of providers) {
+      const items = await gateway.listSecrets(target, slug).catch((error: unknown) => {
+        throw provider === undefined ? error : providerNotFound(error, target, provider);
+      });
+      rows.push(...items);
+    }
     if (flags.boolean('json')) {
       printJson(io, rows);
     } else if (rows.length === 0) {
@@ -85,13 +88,13 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
     return 0;
   },
 
-  get: async ({ flags, args, io, session, client, target }) => {
+  get: async ({ flags, args, io, gateway, target }) => {
     const [key] = expectArgs('get', args, ['KEY']);
-    const read = (provider: string): Promise<SecretWithValue> => client.getSecret(target.project, target.environment, provider, key, session.request());
+    const read = (provider: string): Promise<SecretWithValue> => gateway.getSecret(target, provider, key);
     const explicit = flags.string('provider');
     let secret: SecretWithValue | undefined;
     if (explicit === undefined) {
-      secret = await firstFound(await environmentProviders(session, client, target), read);
+      secret = await firstFound(await gateway.providers(target), read);
       if (secret === undefined) throw new CliError(`no secret ${key} in ${target.project}/${target.environment}`, '"keygate secrets list" shows the keys');
     } else {
       secret = await read(explicit).catch((error: unknown) => {
@@ -104,7 +107,7 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
     return 0;
   },
 
-  set: async ({ flags, args, io, session, client, target }) => {
+  set: async ({ flags, args, io, gateway, target }) => {
     const [key, given] = expectArgs('set', args, ['KEY', 'VALUE']);
     const type = flags.string('type');
     if (type !== undefined && !isSecretType(type)) throw new UsageError(`--type must be one of ${SECRET_TYPES.join(', ')}`);
@@ -114,22 +117,26 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
       if (io.stdinIsTty) note(io, 'reading the value from stdin; end it with Ctrl-D');
       value = (await readAll(io.stdin)).toString('utf8');
     }
-    const provider = flags.string('provider') ?? (await defaultProvider(session, client, target));
-    const metadata = await client.setSecret(target.project, target.environment, provider, key, value, {
-      ...(description === undefined ? {} : { description }),
-      ...(type === undefined ? {} : { type }),
-      ...session.request(),
-    });
+    const explicit = flags.string('provider');
+    const provider = explicit ?? (await gateway.defaultProvider(target));
+    const metadata = await gateway
+      .setSecret(target, provider, key, value, {
+        ...(description === undefined ? {} : { description }),
+        ...(type === undefined ? {} : { type }),
+      })
+      .catch((error: unknown) => {
+        throw explicit === undefined ? error : providerNotFound(error, target, explicit);
+      });
     if (flags.boolean('json')) printJson(io, metadata);
     else note(io, `set ${key} in ${target.project}/${target.environment} (provider ${metadata.provider}${metadata.version === undefined ? '' : `, version ${metadata.version}`})`);
     return 0;
   },
 
-  delete: async ({ flags, args, io, session, client, target }) => {
+  delete: async ({ flags, args, io, gateway, target }) => {
     const [key] = expectArgs('delete', args, ['KEY']);
-    const provider = flags.string('provider') ?? (await defaultProvider(session, client, target));
+    const provider = flags.string('provider') ?? (await gateway.defaultProvider(target));
     try {
-      await client.deleteSecret(target.project, target.environment, provider, key, session.request());
+      await gateway.deleteSecret(target, provider, key);
     } catch (error) {
       throw notFoundIn(error, key, target, provider);
     }
@@ -177,6 +184,12 @@ async function firstFound(providers: readonly string[], read: (provider: string)
 function notFoundIn(error: unknown, key: string, target: Target, provider: string): unknown {
   if (!(error instanceof KeygateApiError) || error.status !== 404) return error;
   return new CliError(`${error.detail ?? `no secret ${key}`} (HTTP 404)`, `is ${key} in provider ${provider} of ${target.project}/${target.environment}? "keygate secrets list" shows the keys`);
+}
+
+/** A 404 naming an explicit --provider is most likely about that provider; the server's text says. */
+function providerNotFound(error: unknown, target: Target, provider: string): unknown {
+  if (!(error instanceof KeygateApiError) || error.status !== 404) return error;
+  return new CliError(`${error.detail ?? error.title} (HTTP 404)`, `is provider ${provider} assigned to ${target.project}/${target.environment}? check -p, -e and --provider`);
 }
 
 function isSecretType(value: string): value is SecretType {
