@@ -18,7 +18,8 @@ Each setting is taken from the first of:
   project      -p/--project, KEYGATE_PROJECT, BELLA_BAXTER_PROJECT, context file "project"
   environment  -e/--env, KEYGATE_ENV, BELLA_BAXTER_ENV, context file "environment" (or "env")
 The context file is the nearest .keygate (or else .bella) walking up from the current directory:
-"key = value" lines, "#" comments.
+"key = value" lines, "#" comments. When the project or environment is still unknown, the other
+commands take them from the API key if it is scoped to an environment (not shown here).
 `,
 
   async run({ flags, operands, io, session: openSession }) {

@@ -1,0 +1,125 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  KeygateApiError,
+  KeygateProtocolError,
+  type EnvironmentSecrets,
+  type KeygateClient,
+  type SecretMetadata,
+  type SecretType,
+  type SecretWithValue,
+} from '@keygate/sdk';
+import { CliError } from './errors.js';
+
+export interface Target {
+  project: string;
+  environment: string;
+}
+
+/** What `GET /api/v1/keys/me` says the key is scoped to. */
+export interface KeyScope {
+  projectId: string | null;
+  projectSlug: string | null;
+  environmentSlug: string | null;
+}
+
+export interface GatewayOptions {
+  timeoutMs: number;
+  /** Whether requests are HMAC-signed (see {@link Gateway.call} for why that matters on a 401). */
+  signed: boolean;
+}
+
+/**
+ * The calls the commands make, each with its own timeout. Commands never touch the SDK client
+ * directly, so timeouts and the retry below apply everywhere.
+ */
+export class Gateway {
+  constructor(
+    private readonly client: KeygateClient,
+    private readonly options: GatewayOptions,
+  ) {}
+
+  environmentSecrets(target: Target): Promise<EnvironmentSecrets> {
+    return this.call((signal) => this.client.getEnvironmentSecrets(target.project, target.environment, { signal }));
+  }
+
+  /** Slugs of the environment's providers in priority order (the first is where writes go). */
+  async providers(target: Target): Promise<string[]> {
+    const { items } = await this.call(async (signal) =>
+      expectData(
+        await this.client.GET('/api/v1/projects/{projectRef}/environments/{envSlug}/providers', {
+          params: { path: { projectRef: target.project, envSlug: target.environment } },
+          signal,
+        }),
+      ),
+    );
+    return items.map((provider) => provider.slug);
+  }
+
+  async defaultProvider(target: Target): Promise<string> {
+    const [first] = await this.providers(target);
+    if (first === undefined) {
+      throw new CliError(`${target.project}/${target.environment} has no providers`, 'assign one to the environment, or pass --provider');
+    }
+    return first;
+  }
+
+  async listSecrets(target: Target, provider: string): Promise<SecretMetadata[]> {
+    const { items } = await this.call(async (signal) =>
+      expectData(
+        await this.client.GET('/api/v1/projects/{projectRef}/environments/{envSlug}/providers/{providerRef}/secrets', {
+          params: { path: { projectRef: target.project, envSlug: target.environment, providerRef: provider } },
+          signal,
+        }),
+      ),
+    );
+    return items;
+  }
+
+  getSecret(target: Target, provider: string, key: string): Promise<SecretWithValue> {
+    return this.call((signal) => this.client.getSecret(target.project, target.environment, provider, key, { signal }));
+  }
+
+  setSecret(target: Target, provider: string, key: string, value: string, metadata: { description?: string; type?: SecretType }): Promise<SecretMetadata> {
+    return this.call((signal) => this.client.setSecret(target.project, target.environment, provider, key, value, { ...metadata, signal }));
+  }
+
+  deleteSecret(target: Target, provider: string, key: string): Promise<void> {
+    return this.call((signal) => this.client.deleteSecret(target.project, target.environment, provider, key, { signal }));
+  }
+
+  /** The calling key's scope; undefined from a gateway that predates `GET /api/v1/keys/me`. */
+  async keyScope(): Promise<KeyScope | undefined> {
+    return this.call(async (signal) => {
+      const { data, error, response } = await this.client.GET('/api/v1/keys/me', { signal });
+      if (response.status === 404) return undefined;
+      return expectData({ data, error, response });
+    });
+  }
+
+  /**
+   * One call with a fresh timeout. A signed request is unique only to the second (the wire
+   * contract has no nonce) and the gateway refuses a signature it has already seen, so an
+   * identical request made within the same second, by this process or by another one using the
+   * same key (replicas starting together), is answered 401. Retrying once, freshly signed in a
+   * later second, tells that apart from a key that is really refused; the whole-second jitter
+   * keeps several refused callers from colliding again.
+   */
+  private async call<T>(request: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    try {
+      return await request(AbortSignal.timeout(this.options.timeoutMs));
+    } catch (error) {
+      if (!(this.options.signed && error instanceof KeygateApiError && error.status === 401)) throw error;
+      const jitterSeconds = Math.floor(Math.random() * 2);
+      await sleep(1000 - (Date.now() % 1000) + jitterSeconds * 1000 + 20);
+      return request(AbortSignal.timeout(this.options.timeoutMs));
+    }
+  }
+}
+
+/** openapi-fetch returns errors instead of throwing; this turns them into the SDK's error type. */
+function expectData<T>(result: { data?: T; error?: unknown; response: Response }): T {
+  const { data, error, response } = result;
+  if (!response.ok) throw KeygateApiError.fromResponse(response, error);
+  if (data === undefined) throw new KeygateProtocolError(`the server sent no body (HTTP ${response.status})`);
+  return data;
+}
