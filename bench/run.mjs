@@ -35,11 +35,12 @@ async function waitReady(url, timeoutMs) {
   }
 }
 
+/** SIGTERM to the whole process group: `npm start` runs the host as its child. */
 function stop(child) {
   return new Promise((resolve) => {
     if (child.exitCode !== null) return resolve();
     child.once('exit', () => resolve());
-    child.kill('SIGTERM');
+    process.kill(child.detached ? -child.pid : child.pid, 'SIGTERM');
   });
 }
 
@@ -49,9 +50,16 @@ async function timeStart(dataDir, extraEnv = {}) {
   const env = { ...process.env, KEYGATE_DATA_DIR: dataDir, PORT: String(port), KEYGATE_BOOTSTRAP_API_KEY: apiKey, KEYGATE_LOG_LEVEL: 'warn', ...extraEnv };
   delete env.DATABASE_URL;
   const started = performance.now();
-  const child = spawn('npm', ['start', '--silent'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn('npm', ['start', '--silent'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+  child.detached = true;
   await waitReady(`http://127.0.0.1:${port}/readyz`, 60_000);
   return { ms: Math.round(performance.now() - started), child, url: `http://127.0.0.1:${port}` };
+}
+
+/** The next start reuses the data folder: wait until the previous host has stopped its PostgreSQL. */
+async function waitStopped(dataDir) {
+  const pidFile = join(dataDir, 'postgres', 'pgdata', 'postmaster.pid');
+  for (let i = 0; i < 300 && existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 50));
 }
 
 async function load(url, headers = {}) {
@@ -81,6 +89,7 @@ try {
   const first = await timeStart(dataDir);
   await seed(first.url);
   await stop(first.child);
+  await waitStopped(dataDir);
   const again = await timeStart(dataDir);
   results.startFirstMs = first.ms;
   results.startExistingMs = again.ms;
@@ -101,6 +110,7 @@ try {
   await load(readUrl, bearer); // warm-up
   results.hostValidated = await load(readUrl, bearer);
   await stop(again.child);
+  await waitStopped(dataDir);
   console.log('host, response validation on', results.hostValidated);
 
   // 4. Host with response validation off (production option).
@@ -111,6 +121,7 @@ try {
   await load(fastUrl, bearer);
   results.hostUnvalidated = await load(fastUrl, bearer);
   await stop(fast.child);
+  await waitStopped(dataDir);
   console.log('host, response validation off', results.hostUnvalidated);
 } finally {
   await rm(dataDir, { recursive: true, force: true });
