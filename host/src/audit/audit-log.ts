@@ -18,6 +18,10 @@ export interface AuditEntry {
   ip?: string;
   /** Never values or credentials: use {@link AuditLog.valueHmac} to record which value was written. */
   details?: Record<string, unknown>;
+  /** The project the row concerns (secret and environment rows); stored for filtering, not hashed. */
+  projectId?: string;
+  /** The environment the row concerns; stored for filtering, not hashed. */
+  environmentId?: string;
 }
 
 interface SealedEntry extends AuditEntry {
@@ -34,7 +38,10 @@ interface Pending {
 export const GENESIS_HASH = '0'.repeat(64);
 const MAX_BATCH = 500;
 
-/** A row's content as stored and as hashed (with nulls rather than absent members). */
+/**
+ * A row's hashed content (with nulls rather than absent members). `projectId`/`environmentId` are
+ * deliberately left out, so rows written before they existed still verify.
+ */
 function rowFields(entry: SealedEntry) {
   return {
     id: entry.id,
@@ -119,11 +126,11 @@ export class AuditLog {
     }
   }
 
-  /** One round trip: the database links the rows under the chain head's lock (migration 0003). */
+  /** One round trip: the database links the rows under the chain head's lock (migrations 0003 and 0005). */
   async #write(entries: SealedEntry[]): Promise<void> {
     const batch = entries.map((entry) => {
       const fields = rowFields(entry);
-      return { ...fields, body: canonicalJson(fields) };
+      return { ...fields, projectId: entry.projectId ?? null, environmentId: entry.environmentId ?? null, body: canonicalJson(fields) };
     });
     await this.#pool.query('SELECT keygate_audit_append($1::jsonb)', [JSON.stringify(batch)]);
   }

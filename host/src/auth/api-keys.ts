@@ -18,6 +18,8 @@ export interface ApiKeyRecord {
   environmentId: string | null;
   enabled: boolean;
   expiresAt: Date | null;
+  /** A scoped token's scopes (it sees only secrets tagged with one of them); null: unrestricted. */
+  scopes: string[] | null;
 }
 
 export interface NewApiKey {
@@ -29,6 +31,8 @@ export interface NewApiKey {
   clientName?: string;
   description?: string;
   expiresAt?: Date | null;
+  /** Restricts the key to secrets whose `tags.scope` names one of these. */
+  scopes?: string[] | null;
   /** Use this key material instead of generating it (unattended bootstrap). */
   material?: ParsedApiKey;
 }
@@ -112,6 +116,7 @@ interface ApiKeyRow {
   environment_id: string | null;
   enabled: boolean;
   expires_at: Date | null;
+  scopes: string[] | null;
 }
 
 /**
@@ -146,6 +151,7 @@ export class ApiKeyStore {
         project_id: input.projectId ?? null,
         environment_id: input.environmentId ?? null,
         expires_at: input.expiresAt ?? null,
+        scopes: input.scopes ?? null,
       })
       .returning<Array<{ id: string; expires_at: Date | null }>>(['id', 'expires_at']);
     return {
@@ -246,6 +252,7 @@ export class ApiKeyStore {
         'k.environment_id',
         'k.enabled',
         'k.expires_at',
+        'k.scopes',
       );
     return row ? this.#toRecord(row) : undefined;
   }
@@ -263,6 +270,7 @@ export class ApiKeyStore {
       environmentId: row.environment_id,
       enabled: row.enabled,
       expiresAt: row.expires_at,
+      scopes: row.scopes,
     };
   }
 }

@@ -117,6 +117,7 @@ export function authenticate(deps: AuthenticateDeps) {
       role: record.role,
       projectId: record.projectId,
       environmentId: record.environmentId,
+      scopes: record.scopes,
     };
     res.locals.ctx = { ...ctx, principal } satisfies RequestContext;
     next();

@@ -11,7 +11,9 @@ export type Action =
   | 'secrets.read'
   | 'secrets.write'
   | 'apiKeys.read'
-  | 'apiKeys.write';
+  | 'apiKeys.write'
+  | 'audit.read'
+  | 'audit.verify';
 
 export interface Resource {
   projectId?: string;
@@ -21,22 +23,27 @@ export interface Resource {
 /**
  * The permission matrix, by key scope and role. Tenant keys act on the whole tenant; project and
  * environment keys only inside their project or environment. Environment keys never manage API
- * keys (not even their own environment's). (The full access model with users and
+ * keys (not even their own environment's). Only tenant keys read the audit trail (`audit.read`), and
+ * only Owners and Admins verify its hash chain (`audit.verify`). (The full access model with users and
  * memberships builds on this table.)
  */
 export const PERMISSIONS: Record<string, readonly Action[]> = {
-  'tenant:Owner': ['providers.read', 'providers.write', 'projects.read', 'projects.write', 'environments.read', 'environments.write', 'secrets.read', 'secrets.write', 'apiKeys.read', 'apiKeys.write'],
-  'tenant:Admin': ['providers.read', 'providers.write', 'projects.read', 'projects.write', 'environments.read', 'environments.write', 'secrets.read', 'secrets.write', 'apiKeys.read', 'apiKeys.write'],
+  'tenant:Owner': ['providers.read', 'providers.write', 'projects.read', 'projects.write', 'environments.read', 'environments.write', 'secrets.read', 'secrets.write', 'apiKeys.read', 'apiKeys.write', 'audit.read', 'audit.verify'],
+  'tenant:Admin': ['providers.read', 'providers.write', 'projects.read', 'projects.write', 'environments.read', 'environments.write', 'secrets.read', 'secrets.write', 'apiKeys.read', 'apiKeys.write', 'audit.read', 'audit.verify'],
   'tenant:User': ['providers.read', 'projects.read', 'environments.read'],
-  'tenant:Viewer': ['providers.read', 'projects.read', 'environments.read'],
+  'tenant:Viewer': ['providers.read', 'projects.read', 'environments.read', 'audit.read'],
   'project:Manager': ['providers.read', 'projects.read', 'environments.read', 'environments.write', 'secrets.read', 'secrets.write', 'apiKeys.read', 'apiKeys.write'],
   'environment:Member': ['environments.read', 'secrets.read', 'secrets.write'],
   'environment:Consumer': ['environments.read', 'secrets.read'],
 };
 
+/** What a scoped token (a key with `scopes`) may do at most, whatever its role. */
+const SCOPED_TOKEN_ACTIONS: readonly Action[] = ['environments.read', 'secrets.read'];
+
 export function isAllowed(principal: Principal, action: Action, resource: Resource = {}): boolean {
   const allowed = PERMISSIONS[`${principal.scope}:${principal.role}`];
   if (!allowed?.includes(action)) return false;
+  if (principal.scopes !== null && !SCOPED_TOKEN_ACTIONS.includes(action)) return false;
   if (principal.scope === 'project') {
     // Project keys see only their project; tenant-wide resources (provider list) only to read.
     if (resource.projectId !== undefined) return resource.projectId === principal.projectId;

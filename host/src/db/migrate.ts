@@ -3,6 +3,8 @@ import * as foundation from './migrations/0001-foundation.js';
 import * as changeNotifications from './migrations/0002-change-notifications.js';
 import * as auditAppend from './migrations/0003-audit-append.js';
 import * as seenSignatures from './migrations/0004-seen-signatures.js';
+import * as auditScope from './migrations/0005-audit-scope.js';
+import * as apiKeyScopes from './migrations/0006-api-key-scopes.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -15,6 +17,8 @@ const MIGRATIONS: Array<readonly [string, Migration]> = [
   ['0002-change-notifications', changeNotifications],
   ['0003-audit-append', auditAppend],
   ['0004-seen-signatures', seenSignatures],
+  ['0005-audit-scope', auditScope],
+  ['0006-api-key-scopes', apiKeyScopes],
 ];
 
 const source: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -54,7 +54,7 @@ export function environmentHandlers(s: HostServices): EnvironmentHandlers {
       authorize(ctx.principal, 'environments.write', { projectId: project.id }, `project "${params.projectRef}"`);
       if (ctx.principal.scope === 'environment') throw new NotFoundError(`project "${params.projectRef}" not found`);
       const row = await s.environments.create(project, body);
-      await recordAction(s.audit, ctx, 'environment.create', 'environment', `${project.slug}/${row.slug}`, 201);
+      await recordAction(s.audit, ctx, 'environment.create', 'environment', `${project.slug}/${row.slug}`, 201, {}, { projectId: project.id, environmentId: row.id });
       return { status: 201, body: await s.environments.toApi(row) };
     },
     getEnvironment: async ({ params, ctx }) => {
@@ -64,13 +64,13 @@ export function environmentHandlers(s: HostServices): EnvironmentHandlers {
     updateEnvironment: async ({ params, body, ctx }) => {
       const { project, env } = await visibleEnvironment(s, ctx, params.projectRef, params.envSlug, 'environments.write');
       const row = await s.environments.update(project, env.id, body);
-      await recordAction(s.audit, ctx, 'environment.update', 'environment', `${project.slug}/${row.slug}`, 200);
+      await recordAction(s.audit, ctx, 'environment.update', 'environment', `${project.slug}/${row.slug}`, 200, {}, { projectId: project.id, environmentId: row.id });
       return { status: 200, body: await s.environments.toApi(row) };
     },
     deleteEnvironment: async ({ params, ctx }) => {
       const { project, env } = await visibleEnvironment(s, ctx, params.projectRef, params.envSlug, 'environments.write');
       await s.environments.delete(project, env.id);
-      await recordAction(s.audit, ctx, 'environment.delete', 'environment', `${project.slug}/${env.slug}`, 204);
+      await recordAction(s.audit, ctx, 'environment.delete', 'environment', `${project.slug}/${env.slug}`, 204, {}, { projectId: project.id, environmentId: env.id });
       return { status: 204, body: undefined };
     },
     listEnvironmentProviders: async ({ params, ctx }) => {
@@ -80,19 +80,19 @@ export function environmentHandlers(s: HostServices): EnvironmentHandlers {
     assignEnvironmentProviders: async ({ params, body, ctx }) => {
       const { project, env } = await visibleEnvironment(s, ctx, params.projectRef, params.envSlug, 'environments.write');
       const rows = await s.environments.assignProviders(project, env, body.providerIds);
-      await recordAction(s.audit, ctx, 'environment.providers.assign', 'environment', `${project.slug}/${env.slug}`, 200, { providers: rows.map((r) => r.slug) });
+      await recordAction(s.audit, ctx, 'environment.providers.assign', 'environment', `${project.slug}/${env.slug}`, 200, { providers: rows.map((r) => r.slug) }, { projectId: project.id, environmentId: env.id });
       return { status: 200, body: { items: rows.map((r) => s.providers.toApi(r)) } };
     },
     setEnvironmentProviders: async ({ params, body, ctx }) => {
       const { project, env } = await visibleEnvironment(s, ctx, params.projectRef, params.envSlug, 'environments.write');
       const rows = await s.environments.setProviders(project, env, body.providerIds);
-      await recordAction(s.audit, ctx, 'environment.providers.set', 'environment', `${project.slug}/${env.slug}`, 200, { providers: rows.map((r) => r.slug) });
+      await recordAction(s.audit, ctx, 'environment.providers.set', 'environment', `${project.slug}/${env.slug}`, 200, { providers: rows.map((r) => r.slug) }, { projectId: project.id, environmentId: env.id });
       return { status: 200, body: { items: rows.map((r) => s.providers.toApi(r)) } };
     },
     unassignEnvironmentProvider: async ({ params, ctx }) => {
       const { project, env } = await visibleEnvironment(s, ctx, params.projectRef, params.envSlug, 'environments.write');
       await s.environments.unassignProvider(ctx.principal.tenantId, env, params.providerRef);
-      await recordAction(s.audit, ctx, 'environment.providers.unassign', 'environment', `${project.slug}/${env.slug}`, 204, { provider: params.providerRef });
+      await recordAction(s.audit, ctx, 'environment.providers.unassign', 'environment', `${project.slug}/${env.slug}`, 204, { provider: params.providerRef }, { projectId: project.id, environmentId: env.id });
       return { status: 204, body: undefined };
     },
   };

@@ -9,6 +9,8 @@ export interface Principal {
   role: string;
   projectId: string | null;
   environmentId: string | null;
+  /** A scoped token's scopes: it sees only secrets whose `tags.scope` names one of them. Null: unrestricted. */
+  scopes: string[] | null;
 }
 
 export interface RequestContext {

@@ -12,11 +12,18 @@ import { page } from '../shared/paging.js';
 
 type KeyHandlers = Pick<
   HandlerTable,
-  'getCurrentKey' | 'listEnvironmentApiKeys' | 'createEnvironmentApiKey' | 'getEnvironmentApiKey' | 'updateEnvironmentApiKey' | 'deleteEnvironmentApiKey'
+  | 'getCurrentKey'
+  | 'listEnvironmentApiKeys'
+  | 'createEnvironmentApiKey'
+  | 'getEnvironmentApiKey'
+  | 'updateEnvironmentApiKey'
+  | 'deleteEnvironmentApiKey'
+  | 'issueEnvironmentToken'
 >;
 type ApiKey = components['schemas']['ApiKey'];
 
 const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
 
 interface KeyEnvironment {
   id: string;
@@ -27,7 +34,7 @@ interface KeyEnvironment {
  * The environment `environmentId` names, if it is one of the caller's tenant and the caller may do
  * `action` on its keys; otherwise 404 (a caller must not learn that an environment exists).
  */
-async function environmentFor(s: HostServices, ctx: RequestContext, environmentId: string, action: 'apiKeys.read' | 'apiKeys.write'): Promise<KeyEnvironment> {
+async function environmentFor(s: HostServices, ctx: RequestContext, environmentId: string, action: 'apiKeys.read' | 'apiKeys.write' | 'secrets.read'): Promise<KeyEnvironment> {
   const what = `environment "${environmentId}"`;
   const row = isUuid(environmentId)
     ? await s.knex('environments').where({ id: environmentId, tenant_id: ctx.principal.tenantId }).first<{ id: string; project_id: string } | undefined>('id', 'project_id')
@@ -54,7 +61,7 @@ function keyNotFound(id: string): NotFoundError {
   return new NotFoundError(`API key "${id}" not found`);
 }
 
-/** Environment API keys (DESIGN §5) and the calling key's own identity. */
+/** Environment API keys (DESIGN §5), short-lived scoped tokens and the calling key's own identity. */
 export function keyHandlers(s: HostServices): KeyHandlers {
   return {
     getCurrentKey: async ({ ctx }) => {
@@ -107,6 +114,40 @@ export function keyHandlers(s: HostServices): KeyHandlers {
       if (keyId === undefined) throw keyNotFound(params.id);
       await recordAction(s.audit, ctx, 'apiKey.delete', 'api-key', apiKeyPrefix(keyId), 204, { environmentId: env.id });
       return { status: 204, body: undefined };
+    },
+    issueEnvironmentToken: async ({ params, body, ctx }) => {
+      const env = await environmentFor(s, ctx, params.environmentId, 'secrets.read');
+      // A token issuing tokens could widen its scopes or outlive itself.
+      if (ctx.principal.scopes !== null) {
+        throw new KeygateError('NOT_FOUND', `environment "${params.environmentId}" not found`, { extensions: { denied: 'tokens.issue' } });
+      }
+      const issuer = await s.keys.lookup(ctx.principal.actorId);
+      let expiresAt = new Date(Date.now() + body.ttlMinutes * MINUTE_MS);
+      if (issuer?.expiresAt && issuer.expiresAt < expiresAt) expiresAt = issuer.expiresAt;
+      const scopes = [...new Set(body.scopes)];
+      const created = await s.keys.create({
+        tenantId: ctx.principal.tenantId,
+        scope: 'environment',
+        role: 'Consumer',
+        projectId: env.projectId,
+        environmentId: env.id,
+        clientName: 'scoped-token',
+        description: body.reason,
+        expiresAt,
+        scopes,
+      });
+      const issuedUntil = new Date(created.expiresAt ?? expiresAt).toISOString();
+      await recordAction(
+        s.audit,
+        ctx,
+        'token.issue',
+        'api-key',
+        created.keyPrefix,
+        201,
+        { environmentId: env.id, reason: body.reason, scopes, ttlMinutes: body.ttlMinutes, expiresAt: issuedUntil },
+        { projectId: env.projectId, environmentId: env.id },
+      );
+      return { status: 201, body: { token: created.apiKey, expiresAt: issuedUntil, scopes } };
     },
   };
 }

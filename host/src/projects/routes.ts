@@ -31,20 +31,20 @@ export function projectHandlers(s: HostServices): ProjectHandlers {
     createProject: async ({ body, ctx }) => {
       authorize(ctx.principal, 'projects.write', {}, 'projects');
       const row = await s.projects.create(ctx.principal.tenantId, body);
-      await recordAction(s.audit, ctx, 'project.create', 'project', row.slug, 201);
+      await recordAction(s.audit, ctx, 'project.create', 'project', row.slug, 201, {}, { projectId: row.id });
       return { status: 201, body: projectToApi(row) };
     },
     getProject: async ({ params, ctx }) => ({ status: 200, body: projectToApi(await visibleProject(s, ctx, params.projectRef, 'projects.read')) }),
     updateProject: async ({ params, body, ctx }) => {
       const project = await visibleProject(s, ctx, params.projectRef, 'projects.write');
       const row = await s.projects.update(ctx.principal.tenantId, project.id, body);
-      await recordAction(s.audit, ctx, 'project.update', 'project', row.slug, 200);
+      await recordAction(s.audit, ctx, 'project.update', 'project', row.slug, 200, {}, { projectId: row.id });
       return { status: 200, body: projectToApi(row) };
     },
     deleteProject: async ({ params, ctx }) => {
       const project = await visibleProject(s, ctx, params.projectRef, 'projects.write');
       await s.projects.delete(ctx.principal.tenantId, project.id);
-      await recordAction(s.audit, ctx, 'project.delete', 'project', project.slug, 204);
+      await recordAction(s.audit, ctx, 'project.delete', 'project', project.slug, 204, {}, { projectId: project.id });
       return { status: 204, body: undefined };
     },
     listProjectProviders: async ({ params, ctx }) => {
@@ -55,13 +55,13 @@ export function projectHandlers(s: HostServices): ProjectHandlers {
     assignProjectProviders: async ({ params, body, ctx }) => {
       const project = await visibleProject(s, ctx, params.projectRef, 'projects.write');
       const rows = await s.projects.assignProviders(ctx.principal.tenantId, project, body.providerIds);
-      await recordAction(s.audit, ctx, 'project.providers.assign', 'project', project.slug, 200, { providers: rows.map((r) => r.slug) });
+      await recordAction(s.audit, ctx, 'project.providers.assign', 'project', project.slug, 200, { providers: rows.map((r) => r.slug) }, { projectId: project.id });
       return { status: 200, body: { items: rows.map((r) => s.providers.toApi(r)) } };
     },
     unassignProjectProvider: async ({ params, ctx }) => {
       const project = await visibleProject(s, ctx, params.projectRef, 'projects.write');
       await s.projects.unassignProvider(ctx.principal.tenantId, project, params.providerRef);
-      await recordAction(s.audit, ctx, 'project.providers.unassign', 'project', project.slug, 204, { provider: params.providerRef });
+      await recordAction(s.audit, ctx, 'project.providers.unassign', 'project', project.slug, 204, { provider: params.providerRef }, { projectId: project.id });
       return { status: 204, body: undefined };
     },
   };

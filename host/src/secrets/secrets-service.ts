@@ -65,7 +65,7 @@ export class SecretsService {
       env = await this.#environments.get(`${principal.tenantId}\n${projectRef}\n${envRef}`, () => resolveEnvironment(this.#pool, principal.tenantId, projectRef, envRef));
     } catch (error) {
       if (isKeygateError(error) && error.code === 'NOT_FOUND') {
-        await this.#record(ctx, action === 'secrets.write' ? 'secret.write' : 'secret.read', `${projectRef}/${envRef}`, 'denied', 404, { reason: 'no such environment' });
+        await this.#record(ctx, undefined, action === 'secrets.write' ? 'secret.write' : 'secret.read', `${projectRef}/${envRef}`, 'denied', 404, { reason: 'no such environment' });
       }
       throw error;
     }
@@ -84,7 +84,15 @@ export class SecretsService {
     return provider;
   }
 
-  async #record(ctx: RequestContext, action: string, target: string, outcome: 'success' | 'denied' | 'error', status: number, details: Record<string, unknown> = {}): Promise<void> {
+  async #record(
+    ctx: RequestContext,
+    env: ResolvedEnvironment | undefined,
+    action: string,
+    target: string,
+    outcome: 'success' | 'denied' | 'error',
+    status: number,
+    details: Record<string, unknown> = {},
+  ): Promise<void> {
     await this.#audit.record({
       tenantId: ctx.principal.tenantId,
       actorType: ctx.principal.actorType,
@@ -97,6 +105,7 @@ export class SecretsService {
       requestId: ctx.requestId,
       ip: ctx.ip,
       details,
+      ...(env === undefined ? {} : { projectId: env.projectId, environmentId: env.environmentId }),
     });
   }
 
@@ -109,14 +118,26 @@ export class SecretsService {
     try {
       maps = await Promise.all(env.providers.map(async (row) => (await this.#registry.session(row)).getAll(scope)));
     } catch (error) {
-      await this.#record(ctx, 'environment.read', target, 'error', 502, { code: isKeygateError(error) ? error.code : 'INTERNAL' });
+      await this.#record(ctx, env, 'environment.read', target, 'error', 502, { code: isKeygateError(error) ? error.code : 'INTERNAL' });
       throw error;
     }
-    const secrets: Record<string, string> = {};
+    // Merged first, so that a scoped token sees exactly the secrets it would see unrestricted, minus those out of scope.
+    const winners = new Map<string, { providerId: string; value: Secret }>();
     for (let i = maps.length - 1; i >= 0; i--) {
-      for (const [key, value] of maps[i]!) secrets[key] = value.reveal();
+      for (const [key, value] of maps[i]!) winners.set(key, { providerId: env.providers[i]!.id, value });
     }
-    await this.#record(ctx, 'environment.read', target, 'success', 200, { keys: Object.keys(secrets).length });
+    const scopes = ctx.principal.scopes;
+    let visible = (_providerId: string, _key: string) => true;
+    if (scopes !== null) {
+      const rows = await this.#knex<MetadataRow>('secret_metadata').where({ environment_id: env.environmentId }).select('provider_id', 'key', 'tags');
+      const tags = new Map(rows.map((r) => [`${r.provider_id}\n${r.key}`, r.tags]));
+      visible = (providerId, key) => inScope(scopes, tags.get(`${providerId}\n${key}`));
+    }
+    const secrets: Record<string, string> = {};
+    for (const [key, { providerId, value }] of winners) {
+      if (visible(providerId, key)) secrets[key] = value.reveal();
+    }
+    await this.#record(ctx, env, 'environment.read', target, 'success', 200, { keys: Object.keys(secrets).length });
     return {
       environmentSlug: env.environmentSlug,
       environmentName: env.environmentName,
@@ -140,7 +161,9 @@ export class SecretsService {
       this.#knex<MetadataRow>('secret_metadata').where({ environment_id: env.environmentId, provider_id: provider.id }),
     ]);
     const meta = new Map(rows.map((r) => [r.key, r]));
+    const scopes = ctx.principal.scopes;
     return native
+      .filter((item) => scopes === null || inScope(scopes, meta.get(item.key)?.tags))
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
       .map((item) => this.#metadata(provider.slug, item.key, meta.get(item.key), item.version, item.updatedAt));
   }
@@ -149,17 +172,22 @@ export class SecretsService {
     const env = await this.#environment(ctx, projectRef, envRef, 'secrets.read');
     const provider = this.#provider(env, providerRef);
     const target = `${env.projectSlug}/${env.environmentSlug}/${provider.slug}/${key}`;
+    const row = await this.#knex<MetadataRow>('secret_metadata').where({ environment_id: env.environmentId, provider_id: provider.id, key }).first();
+    if (ctx.principal.scopes !== null && !inScope(ctx.principal.scopes, row?.tags)) {
+      // A scoped token must not learn whether a secret outside its scopes exists.
+      await this.#record(ctx, env, 'secret.read', target, 'denied', 404, { reason: 'outside the token scopes' });
+      throw new NotFoundError(`secret "${key}" not found in provider "${provider.slug}"`);
+    }
     const session = await this.#registry.session(provider);
     let value;
     try {
       value = await session.get({ ...this.#scope(env), key }, version === undefined ? {} : { version });
     } catch (error) {
       const code = isKeygateError(error) ? error.code : 'INTERNAL';
-      await this.#record(ctx, 'secret.read', target, code === 'NOT_FOUND' ? 'denied' : 'error', code === 'NOT_FOUND' ? 404 : 502, { code });
+      await this.#record(ctx, env, 'secret.read', target, code === 'NOT_FOUND' ? 'denied' : 'error', code === 'NOT_FOUND' ? 404 : 502, { code });
       throw error;
     }
-    const row = await this.#knex<MetadataRow>('secret_metadata').where({ environment_id: env.environmentId, provider_id: provider.id, key }).first();
-    await this.#record(ctx, 'secret.read', target, 'success', 200, value.version === undefined ? {} : { version: value.version });
+    await this.#record(ctx, env, 'secret.read', target, 'success', 200, value.version === undefined ? {} : { version: value.version });
     return { ...this.#metadata(provider.slug, key, row, value.version), value: value.value.reveal() };
   }
 
@@ -192,7 +220,7 @@ export class SecretsService {
       ({ version } = await session.put(ref, new Secret(input.value), ifVersion === undefined ? {} : { ifVersion }));
     } catch (error) {
       const code = isKeygateError(error) ? error.code : 'INTERNAL';
-      await this.#record(ctx, 'secret.write', target, 'error', code === 'VERSION_CONFLICT' ? 409 : 502, { code });
+      await this.#record(ctx, env, 'secret.write', target, 'error', code === 'VERSION_CONFLICT' ? 409 : 502, { code });
       if (mode === 'create' && code === 'VERSION_CONFLICT') throw new ConflictError(`secret "${key}" already exists in provider "${provider.slug}"`, { provider: provider.slug });
       throw error;
     }
@@ -217,7 +245,7 @@ export class SecretsService {
       await bumpVersion(trx, env.environmentId);
       return meta as MetadataRow;
     });
-    await this.#record(ctx, mode === 'create' ? 'secret.create' : 'secret.write', target, 'success', mode === 'create' ? 201 : 200, {
+    await this.#record(ctx, env, mode === 'create' ? 'secret.create' : 'secret.write', target, 'success', mode === 'create' ? 201 : 200, {
       valueHmac: this.#audit.valueHmac(input.value),
       ...(version === undefined ? {} : { version }),
     });
@@ -233,14 +261,14 @@ export class SecretsService {
       await session.delete({ ...this.#scope(env), key });
     } catch (error) {
       const code = isKeygateError(error) ? error.code : 'INTERNAL';
-      await this.#record(ctx, 'secret.delete', target, code === 'NOT_FOUND' ? 'denied' : 'error', code === 'NOT_FOUND' ? 404 : 502, { code });
+      await this.#record(ctx, env, 'secret.delete', target, code === 'NOT_FOUND' ? 'denied' : 'error', code === 'NOT_FOUND' ? 404 : 502, { code });
       throw error;
     }
     await this.#knex.transaction(async (trx) => {
       await trx('secret_metadata').where({ environment_id: env.environmentId, provider_id: provider.id, key }).delete();
       await bumpVersion(trx, env.environmentId);
     });
-    await this.#record(ctx, 'secret.delete', target, 'success', 204);
+    await this.#record(ctx, env, 'secret.delete', target, 'success', 204);
   }
 
   #metadata(provider: string, key: string, row: MetadataRow | undefined, version?: string, updatedAt?: Date): SecretMetadata {
@@ -254,6 +282,13 @@ export class SecretsService {
       ...(updatedAt ?? row?.updated_at ? { updatedAt: new Date((updatedAt ?? row?.updated_at)!).toISOString() } : {}),
     };
   }
+}
+
+/** Whether a secret's tags put it in one of a token's scopes (`tags.scope` is space-separated). */
+function inScope(scopes: readonly string[], tags: Tags | undefined): boolean {
+  const tagged = tags?.scope;
+  if (typeof tagged !== 'string') return false;
+  return tagged.split(/\s+/).some((s) => s !== '' && scopes.includes(s));
 }
 
 async function exists(read: () => Promise<unknown>): Promise<boolean> {

@@ -457,6 +457,78 @@ export interface paths {
         patch: operations["updateEnvironmentApiKey"];
         trace?: never;
     };
+    "/api/v1/environments/{environmentId}/tokens/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Environment id (UUID). */
+                environmentId: components["parameters"]["EnvironmentId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a short-lived, read-only token limited to secrets tagged with one of its scopes.
+         * @description Any key that may read the environment's secrets (its own environment keys, Managers of its
+         *     project, tenant Owners and Admins); a scoped token cannot issue tokens. The token is an
+         *     environment `Consumer` key that expires after `ttlMinutes` (never after the issuing key) and
+         *     sees only secrets whose Keygate metadata `tags.scope` (space-separated) names one of
+         *     `scopes`: other secrets are left out of the environment read and are 404 when read singly.
+         *     Issuance is audited (`token.issue`, with the reason and scopes; never the token).
+         */
+        post: operations["issueEnvironmentToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/access-logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's tenant's audit trail, newest first.
+         * @description Tenant keys with the Owner, Admin or Viewer role. Rows of other tenants are never shown;
+         *     refused requests whose tenant is unknown (`tenantId: null`) are shown to Owners and Admins only.
+         *     Filters combine with AND. `from` is inclusive and `to` exclusive; `q` matches `target` or
+         *     `action` case-insensitively as a literal substring (`%` and `_` have no special meaning).
+         */
+        get: operations["listAccessLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/access-logs/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recompute the audit trail's hash chain and report the first broken link.
+         * @description Tenant Owners and Admins. The chain spans the whole installation (all tenants), so `checked`
+         *     counts every row and `brokenAtSeq` may name a row of another tenant.
+         */
+        post: operations["verifyAccessLogs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -741,6 +813,56 @@ export interface components {
         };
         ApiKeyList: components["schemas"]["Page"] & {
             items: components["schemas"]["ApiKey"][];
+        };
+        /** @enum {string} */
+        AuditActorType: "api-key" | "anonymous" | "system" | "user";
+        /** @enum {string} */
+        AuditOutcome: "success" | "denied" | "error";
+        AuditEvent: {
+            id: components["schemas"]["Id"];
+            /** @description Position in the hash chain (increasing). */
+            seq: number;
+            occurredAt: components["schemas"]["Timestamp"];
+            tenantId: string | null;
+            actorType: components["schemas"]["AuditActorType"];
+            /** @description The API key's key id, or `anonymous`. */
+            actorId: string;
+            action: string;
+            targetType: string;
+            target: string;
+            outcome: components["schemas"]["AuditOutcome"];
+            status: number | null;
+            requestId: string | null;
+            ip: string | null;
+            /** @description Never values or credentials. */
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        AuditEventList: components["schemas"]["Page"] & {
+            items: components["schemas"]["AuditEvent"][];
+        };
+        AuditVerification: {
+            ok: boolean;
+            /** @description Rows verified before the first broken link (all rows when `ok`). */
+            checked: number;
+            /** @description Only when `ok` is false. */
+            brokenAtSeq?: number;
+            /** @description Only when `ok` is false. */
+            reason?: string;
+        };
+        TokenScope: string;
+        TokenIssue: {
+            scopes: components["schemas"]["TokenScope"][];
+            ttlMinutes: number;
+            /** @description Why the token is needed; recorded in the audit trail. */
+            reason: string;
+        };
+        TokenIssued: {
+            /** @description `bax-{keyId}-{secret}`; shown only here. */
+            token: string;
+            expiresAt: components["schemas"]["Timestamp"];
+            scopes: components["schemas"]["TokenScope"][];
         };
     };
     responses: {
@@ -1809,6 +1931,90 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    issueEnvironmentToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Environment id (UUID). */
+                environmentId: components["parameters"]["EnvironmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenIssue"];
+            };
+        };
+        responses: {
+            /** @description Issued. `token` is not retrievable later. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenIssued"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listAccessLogs: {
+        parameters: {
+            query?: {
+                environmentId?: components["schemas"]["Id"];
+                projectId?: components["schemas"]["Id"];
+                /** @description Exact action, e.g. `secret.read`. */
+                action?: string;
+                actorType?: components["schemas"]["AuditActorType"];
+                /** @description Rows whose actor is this API key (its 32-hex key id). */
+                keyId?: string;
+                outcome?: components["schemas"]["AuditOutcome"];
+                from?: components["schemas"]["Timestamp"];
+                to?: components["schemas"]["Timestamp"];
+                q?: string;
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of audit rows, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventList"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    verifyAccessLogs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The result of the verification (a broken chain is not an error). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerification"];
                 };
             };
             default: components["responses"]["Problem"];
