@@ -1,0 +1,57 @@
+import { defineProviderType, definePlugin, type ProviderFactoryContext } from '@keygate/core';
+import { VaultApi } from './api.js';
+import { appRoleAuth } from './auth/approle.js';
+import type { VaultAuth } from './auth/auth.js';
+import { tokenAuth } from './auth/token.js';
+import { capabilities, configSchema, resolveConfig, type VaultProviderConfig } from './config.js';
+import { VaultLayout } from './path-template.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+import { DEFAULT_READ_CONCURRENCY, VaultSecretProvider } from './session.js';
+import { createNodeVaultClient } from './vault-client.js';
+
+export { VaultSecretProvider, DEFAULT_READ_CONCURRENCY } from './session.js';
+export { DEFAULT_MOUNT, DEFAULT_PATH_TEMPLATE, DEFAULT_REQUEST_TIMEOUT_MS, type VaultProviderConfig, type VaultAuthConfig } from './config.js';
+export { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+
+/** Tuning that is not part of the operator's configuration (tests shorten the backoff). */
+export interface VaultSessionTuning {
+  retry?: Partial<RetryPolicy>;
+  readConcurrency?: number;
+}
+
+/**
+ * Opens an authenticated Vault session (the `create` of {@link vaultProviderType}). With AppRole
+ * this logs in, so a bad role or an unreachable server fails here with a typed error.
+ */
+export async function createVaultProvider(
+  { config, providerId, services }: ProviderFactoryContext<VaultProviderConfig>,
+  tuning: VaultSessionTuning = {},
+): Promise<VaultSecretProvider> {
+  const resolved = resolveConfig(config);
+  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...tuning.retry };
+  const client = createNodeVaultClient(resolved);
+  const logger = services.logger.child({ plugin: '@keygate/provider-vault', providerId });
+  const auth: VaultAuth =
+    resolved.auth.method === 'token' ? tokenAuth(client, resolved.auth) : await appRoleAuth(client, resolved.auth, services.clock, logger, retry);
+  const api = new VaultApi(client, auth, retry, { provider: providerId });
+  return new VaultSecretProvider(api, auth, new VaultLayout(resolved.mount, resolved.pathTemplate), tuning.readConcurrency ?? DEFAULT_READ_CONCURRENCY);
+}
+
+/** The `Vault` provider type: HashiCorp Vault or OpenBao, KV version 2. */
+export const vaultProviderType = defineProviderType<VaultProviderConfig>({
+  kind: 'provider',
+  type: 'Vault',
+  displayName: 'HashiCorp Vault / OpenBao (KV v2)',
+  description:
+    'Reads and writes secrets in a KV version 2 engine of HashiCorp Vault or OpenBao: one KV secret per key (field "value") under a path made from tenant, project and environment. Versioned, with check-and-set and custom-metadata labels. Token or AppRole auth.',
+  configSchema,
+  capabilities: () => capabilities,
+  create: (context) => createVaultProvider(context),
+});
+
+export default definePlugin({
+  name: '@keygate/provider-vault',
+  version: '0.1.0',
+  description: 'Keygate provider for HashiCorp Vault and OpenBao (KV v2), on the official node-vault client.',
+  provides: [vaultProviderType],
+});
