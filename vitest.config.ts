@@ -1,10 +1,12 @@
 import { defineConfig } from 'vitest/config';
-import { defaultClientConditions, defaultServerConditions } from 'vite';
+import { defaultClientConditions } from 'vite';
 
 export default defineConfig({
   // Workspace packages export `source` (their TypeScript) so tests run without a build.
   resolve: { conditions: ['source', ...defaultClientConditions] },
-  ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
+  // Workers get these as Node `--conditions`: no `module`, which would send packages such as the
+  // AWS SDK to builds only a bundler can load.
+  ssr: { resolve: { conditions: ['source', 'node', 'development|production'] } },
   test: {
     include: ['**/src/**/*.test.ts', 'test/**/*.test.ts', 'templates/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
