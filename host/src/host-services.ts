@@ -5,6 +5,8 @@ import type { AuditLog } from './audit/audit-log.js';
 import type { ChangeFeed } from './db/change-feed.js';
 import type { ApiKeyStore } from './auth/api-keys.js';
 import type { ReplayGuard } from './auth/replay-guard.js';
+import type { AccessTokens } from './auth/access-tokens.js';
+import type { UserStore } from './users/users-store.js';
 import type { ProviderRegistry } from './providers/provider-registry.js';
 import type { ProvidersService } from './providers/providers-service.js';
 import type { ProjectsService } from './projects/projects-service.js';
@@ -24,6 +26,10 @@ export interface HostServices {
   audit: AuditLog;
   keys: ApiKeyStore;
   replay: ReplayGuard;
+  /** Local users, their refresh tokens and failed logins. */
+  users: UserStore;
+  /** Signs and verifies users' access tokens (JWT). */
+  tokens: AccessTokens;
   registry: ProviderRegistry;
   plugins: PluginCatalog;
   providers: ProvidersService;

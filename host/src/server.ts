@@ -18,6 +18,8 @@ import { createHttpClient } from './outbound/http-client.js';
 import { AuditLog } from './audit/audit-log.js';
 import { ApiKeyStore } from './auth/api-keys.js';
 import { ReplayGuard } from './auth/replay-guard.js';
+import { AccessTokens } from './auth/access-tokens.js';
+import { UserStore } from './users/users-store.js';
 import { ProviderRegistry } from './providers/provider-registry.js';
 import { ProvidersService } from './providers/providers-service.js';
 import { ProjectsService } from './projects/projects-service.js';
@@ -93,6 +95,8 @@ export async function startKeygate(config: KeygateConfig, options: StartOptions 
       audit,
       keys,
       replay: new ReplayGuard(db.knex),
+      users: new UserStore(db.knex, feed),
+      tokens: await AccessTokens.load(db.knex, keyring),
       registry,
       providers,
       projects,

@@ -3,6 +3,8 @@ import { parseApiKey, isKeyId, verifyRequestSignature, timingSafeEqualString, SI
 import { KeygateError } from '@keygate/core';
 import type { ApiKeyRecord, ApiKeyStore } from './api-keys.js';
 import type { ReplayGuard } from './replay-guard.js';
+import type { AccessTokens } from './access-tokens.js';
+import type { UserStore } from '../users/users-store.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Principal, RequestContext } from '../http/request-context.js';
 
@@ -13,6 +15,7 @@ export interface RawBodyRequest extends Request {
 type Credential =
   | { kind: 'bearer'; keyId: string; secret: string }
   | { kind: 'signed'; keyId: string; timestamp: string; signature: string }
+  | { kind: 'jwt'; token: string }
   | { kind: 'malformed'; keyId: string | undefined; reason: string }
   | { kind: 'none' };
 
@@ -25,6 +28,8 @@ function readCredential(req: Request): Credential {
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!match) return { kind: 'malformed', keyId: undefined, reason: 'Authorization is not a Bearer credential' };
+    // Anything that is not an API key is tried as a user's access token (JWT).
+    if (!match[1]!.startsWith('bax-')) return { kind: 'jwt', token: match[1]! };
     const parsed = parseApiKey(match[1]!);
     if (!parsed) return { kind: 'malformed', keyId: undefined, reason: 'bearer token is not a bax- API key' };
     return { kind: 'bearer', keyId: parsed.keyId, secret: parsed.secret };
@@ -47,6 +52,10 @@ export interface AuthenticateDeps {
   audit: AuditLog;
   /** Refuses a signed request whose signature was already accepted (on any replica). */
   replay?: ReplayGuard;
+  /** Users' access tokens; without them a JWT is refused. */
+  users?: { store: UserStore; tokens: AccessTokens };
+  /** Full paths (e.g. `/api/v1/auth/login`) that need no credentials. */
+  publicPaths?: ReadonlySet<string>;
   now?: () => number;
 }
 
@@ -58,12 +67,16 @@ export function authenticate(deps: AuthenticateDeps) {
   const now = deps.now ?? Date.now;
   return async (req: RawBodyRequest, res: Response, next: NextFunction): Promise<void> => {
     const ctx = res.locals.ctx as Omit<RequestContext, 'principal'>;
+    if (deps.publicPaths?.has(req.baseUrl + req.path)) {
+      next();
+      return;
+    }
     const credential = readCredential(req);
-    const deny = async (reason: string, keyId: string | undefined, record?: ApiKeyRecord): Promise<void> => {
+    const deny = async (reason: string, keyId: string | undefined, record?: ApiKeyRecord, user?: { id: string; tenantId: string }): Promise<void> => {
       await deps.audit.record({
-        tenantId: record?.tenantId ?? null,
-        actorType: keyId ? 'api-key' : 'anonymous',
-        actorId: keyId ?? 'anonymous',
+        tenantId: record?.tenantId ?? user?.tenantId ?? null,
+        actorType: user ? 'user' : keyId ? 'api-key' : 'anonymous',
+        actorId: user?.id ?? keyId ?? 'anonymous',
         action: 'auth.denied',
         targetType: 'request',
         target: `${req.method} ${req.path}`,
@@ -73,12 +86,41 @@ export function authenticate(deps: AuthenticateDeps) {
         ip: ctx.ip,
         details: { reason },
       });
-      const detail = credential.kind === 'none' ? 'authentication required: send Authorization: Bearer bax-… or signed X-Bella-* headers' : 'invalid, disabled or expired API key, or bad request signature';
+      const detail =
+        credential.kind === 'none'
+          ? 'authentication required: send Authorization: Bearer bax-… (or a user access token) or signed X-Bella-* headers'
+          : credential.kind === 'jwt'
+            ? 'invalid or expired access token'
+            : 'invalid, disabled or expired API key, or bad request signature';
       next(new KeygateError('UNAUTHENTICATED', detail));
     };
 
     if (credential.kind === 'none') return deny('no credentials', undefined);
     if (credential.kind === 'malformed') return deny(credential.reason, credential.keyId);
+    if (credential.kind === 'jwt') {
+      if (!deps.users) return deny('access tokens are not accepted', undefined);
+      const verified = await deps.users.tokens.verify(credential.token);
+      if (!verified.ok) return deny(verified.reason, undefined);
+      const user = await deps.users.store.lookup(verified.claims.userId);
+      if (!user || user.tenantId !== verified.claims.tenantId) return deny('user no longer exists', undefined);
+      const who = { id: user.id, tenantId: user.tenantId };
+      if (user.disabled) return deny('user disabled', undefined, undefined, who);
+      const principal: Principal = {
+        tenantId: user.tenantId,
+        tenantSlug: user.tenantSlug,
+        actorType: 'user',
+        actorId: user.id,
+        scope: 'tenant',
+        // The current role, not the one in the token: a demotion takes effect at once.
+        role: user.tenantRole,
+        projectId: null,
+        environmentId: null,
+        scopes: null,
+      };
+      res.locals.ctx = { ...ctx, principal } satisfies RequestContext;
+      next();
+      return;
+    }
 
     const record = await deps.keys.lookup(credential.keyId);
     if (!record) return deny('unknown key id', credential.keyId);

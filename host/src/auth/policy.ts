@@ -13,7 +13,9 @@ export type Action =
   | 'apiKeys.read'
   | 'apiKeys.write'
   | 'audit.read'
-  | 'audit.verify';
+  | 'audit.verify'
+  | 'users.read'
+  | 'users.write';
 
 export interface Resource {
   projectId?: string;
@@ -24,12 +26,13 @@ export interface Resource {
  * The permission matrix, by key scope and role. Tenant keys act on the whole tenant; project and
  * environment keys only inside their project or environment. Environment keys never manage API
  * keys (not even their own environment's). Only tenant keys read the audit trail (`audit.read`), and
- * only Owners and Admins verify its hash chain (`audit.verify`). (The full access model with users and
+ * only Owners and Admins verify its hash chain (`audit.verify`) and manage users. Logged-in users act
+ * as tenant principals with their `tenant_role`. (The full access model with users and
  * memberships builds on this table.)
  */
 export const PERMISSIONS: Record<string, readonly Action[]> = {
-  'tenant:Owner': ['providers.read', 'providers.write', 'projects.read', 'projects.write', 'environments.read', 'environments.write', 'secrets.read', 'secrets.write', 'apiKeys.read', 'apiKeys.write', 'audit.read', 'audit.verify'],
-  'tenant:Admin': ['providers.read', 'providers.write', 'projects.read', 'projects.write', 'environments.read', 'environments.write', 'secrets.read', 'secrets.write', 'apiKeys.read', 'apiKeys.write', 'audit.read', 'audit.verify'],
+  'tenant:Owner': ['providers.read', 'providers.write', 'projects.read', 'projects.write', 'environments.read', 'environments.write', 'secrets.read', 'secrets.write', 'apiKeys.read', 'apiKeys.write', 'audit.read', 'audit.verify', 'users.read', 'users.write'],
+  'tenant:Admin': ['providers.read', 'providers.write', 'projects.read', 'projects.write', 'environments.read', 'environments.write', 'secrets.read', 'secrets.write', 'apiKeys.read', 'apiKeys.write', 'audit.read', 'audit.verify', 'users.read', 'users.write'],
   'tenant:User': ['providers.read', 'projects.read', 'environments.read'],
   'tenant:Viewer': ['providers.read', 'projects.read', 'environments.read', 'audit.read'],
   'project:Manager': ['providers.read', 'projects.read', 'environments.read', 'environments.write', 'secrets.read', 'secrets.write', 'apiKeys.read', 'apiKeys.write'],

@@ -5,6 +5,7 @@ import * as auditAppend from './migrations/0003-audit-append.js';
 import * as seenSignatures from './migrations/0004-seen-signatures.js';
 import * as auditScope from './migrations/0005-audit-scope.js';
 import * as apiKeyScopes from './migrations/0006-api-key-scopes.js';
+import * as users from './migrations/0007-users.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -19,6 +20,7 @@ const MIGRATIONS: Array<readonly [string, Migration]> = [
   ['0004-seen-signatures', seenSignatures],
   ['0005-audit-scope', auditScope],
   ['0006-api-key-scopes', apiKeyScopes],
+  ['0007-users', users],
 ];
 
 const source: Knex.MigrationSource<readonly [string, Migration]> = {

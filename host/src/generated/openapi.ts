@@ -529,6 +529,113 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Local users of the caller's tenant (tenant Owners and Admins). */
+        get: operations["listUsers"];
+        put?: never;
+        /**
+         * Create a local user who logs in with email and password.
+         * @description Tenant Owners and Admins; only an Owner creates another Owner. The email is stored lowercased
+         *     and is unique per tenant (409 otherwise). The password is stored as a scrypt hash and is never
+         *     echoed, logged or audited.
+         */
+        post: operations["createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a user; their access and refresh tokens stop working at once. */
+        delete: operations["deleteUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange email and password for an access token (JWT, 15 minutes) and a refresh token.
+         * @description A wrong password and an unknown email answer the same 401. After 5 failed logins within
+         *     15 minutes for one (client address, email), or 20 for one email, further attempts answer 429
+         *     with `Retry-After`. Every attempt is audited as `auth.login` (never the password).
+         *     `tenantSlug` picks the tenant when the same email exists in several.
+         */
+        post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange a refresh token for a new pair; the presented refresh token is revoked.
+         * @description Refresh tokens rotate: each is accepted once. Presenting one that was already used or revoked
+         *     revokes every refresh token of its user (it was copied) and answers 401.
+         */
+        post: operations["refreshToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke the caller's refresh token, or all of them with `all`.
+         * @description Authenticated with the user's access token. The access token itself stays valid until it
+         *     expires (at most 15 minutes).
+         */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -863,6 +970,54 @@ export interface components {
             token: string;
             expiresAt: components["schemas"]["Timestamp"];
             scopes: components["schemas"]["TokenScope"][];
+        };
+        /** @enum {string} */
+        TenantRole: "Owner" | "Admin" | "User" | "Viewer";
+        /** Format: email */
+        Email: string;
+        Password: string;
+        UserCreate: {
+            email: components["schemas"]["Email"];
+            password: components["schemas"]["Password"];
+            tenantRole: components["schemas"]["TenantRole"];
+        };
+        UserCreated: {
+            id: components["schemas"]["Id"];
+            email: string;
+            tenantRole: components["schemas"]["TenantRole"];
+            createdAt: components["schemas"]["Timestamp"];
+        };
+        User: {
+            id: components["schemas"]["Id"];
+            email: string;
+            tenantRole: components["schemas"]["TenantRole"];
+            disabled: boolean;
+            createdAt: components["schemas"]["Timestamp"];
+        };
+        UserList: components["schemas"]["Page"] & {
+            items: components["schemas"]["User"][];
+        };
+        LoginRequest: {
+            email: components["schemas"]["Email"];
+            password: string;
+            tenantSlug?: components["schemas"]["Slug"];
+        };
+        RefreshRequest: {
+            refreshToken: string;
+        };
+        LogoutRequest: {
+            refreshToken?: string;
+            all?: boolean;
+        };
+        TokenPair: {
+            /** @description HS256 JWT, valid 15 minutes; send as `Authorization: Bearer …`. */
+            accessToken: string;
+            /** @description Opaque; accepted once by `/api/v1/auth/refresh`. */
+            refreshToken: string;
+            /** @description When the access token expires. */
+            expiresAt: components["schemas"]["Timestamp"];
+            /** @enum {string} */
+            tokenType: "Bearer";
         };
     };
     responses: {
@@ -2016,6 +2171,149 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["AuditVerification"];
                 };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of users, oldest first (never their passwords). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserList"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserCreate"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserCreated"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            /** @description Logged in. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    refreshToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
+        responses: {
+            /** @description A new pair. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LogoutRequest"];
+            };
+        };
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             default: components["responses"]["Problem"];
         };

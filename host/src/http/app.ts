@@ -15,6 +15,7 @@ import { environmentHandlers } from '../environments/routes.js';
 import { secretHandlers } from '../secrets/routes.js';
 import { keyHandlers } from '../keys/routes.js';
 import { auditHandlers } from '../audit/routes.js';
+import { userHandlers } from '../users/routes.js';
 import { cacheRouteMatchers } from './route-matcher-cache.js';
 
 export interface AppOptions {
@@ -27,6 +28,9 @@ export interface AppOptions {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
+/** Routes under `/api` that need no credentials (they issue them). */
+const PUBLIC_API_PATHS: ReadonlySet<string> = new Set(['/api/v1/auth/login', '/api/v1/auth/refresh']);
+
 export function handlerTable(s: HostServices): HandlerTable {
   return {
     ...healthHandlers(s),
@@ -36,6 +40,7 @@ export function handlerTable(s: HostServices): HandlerTable {
     ...secretHandlers(s),
     ...keyHandlers(s),
     ...auditHandlers(s),
+    ...userHandlers(s),
   };
 }
 
@@ -65,7 +70,7 @@ export function createApp(s: HostServices, options: AppOptions): express.Express
       },
     }),
   );
-  app.use('/api', authenticate({ keys: s.keys, audit: s.audit, replay: s.replay }));
+  app.use('/api', authenticate({ keys: s.keys, audit: s.audit, replay: s.replay, users: { store: s.users, tokens: s.tokens }, publicPaths: PUBLIC_API_PATHS }));
   app.use(
     OpenApiValidator.middleware({
       apiSpec: structuredClone(document) as never,

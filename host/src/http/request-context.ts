@@ -2,8 +2,8 @@
 export interface Principal {
   tenantId: string;
   tenantSlug: string;
-  actorType: 'api-key';
-  /** API key id (`keyId`), shown in audit rows. */
+  actorType: 'api-key' | 'user';
+  /** API key id (`keyId`) or user id, shown in audit rows. */
   actorId: string;
   scope: 'tenant' | 'project' | 'environment' | 'personal';
   role: string;

@@ -65,6 +65,7 @@ function keyNotFound(id: string): NotFoundError {
 export function keyHandlers(s: HostServices): KeyHandlers {
   return {
     getCurrentKey: async ({ ctx }) => {
+      if (ctx.principal.actorType !== 'api-key') throw new NotFoundError('the caller is a user, not an API key');
       const identity = await s.keys.identity(ctx.principal.actorId);
       // Deleted between authentication and here.
       if (!identity) throw new KeygateError('UNAUTHENTICATED', 'the API key no longer exists');
