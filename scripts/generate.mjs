@@ -10,7 +10,7 @@ const targets = ['host/src/generated/openapi.ts', 'sdk-generated/src/generated/o
 const check = process.argv.includes('--check');
 
 const ast = await openapiTS(new URL(`file://${root}/openapi.yaml`), { exportType: false, alphabetize: false });
-const banner = '// Generated from openapi.yaml by `npm run generate`. Do not edit.\n/* eslint-disable */\n';
+const banner = '// Generated from openapi.yaml by `npm run generate`. Do not edit.\n';
 const output = banner + astToString(ast);
 
 let stale = [];

@@ -1,5 +1,4 @@
 // Generated from openapi.yaml by `npm run generate`. Do not edit.
-/* eslint-disable */
 export interface paths {
     "/healthz": {
         parameters: {
