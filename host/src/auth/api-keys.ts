@@ -16,6 +16,8 @@ export interface ApiKeyRecord {
   role: string;
   projectId: string | null;
   environmentId: string | null;
+  /** A personal key's user: the key acts as this user, with the user's current role. */
+  userId: string | null;
   enabled: boolean;
   expiresAt: Date | null;
   /** A scoped token's scopes (it sees only secrets tagged with one of them); null: unrestricted. */
@@ -28,6 +30,8 @@ export interface NewApiKey {
   role: string;
   projectId?: string | null;
   environmentId?: string | null;
+  /** Required for (only) personal keys. */
+  userId?: string | null;
   clientName?: string;
   description?: string;
   expiresAt?: Date | null;
@@ -78,6 +82,21 @@ export interface ApiKeyIdentity {
   environmentName: string | null;
 }
 
+/** Which keys a management route sees: one kind, inside the caller's tenant. */
+export type ApiKeyFilter =
+  | { tenantId: string; scope: 'tenant' }
+  | { tenantId: string; scope: 'project'; projectId: string }
+  | { tenantId: string; scope: 'environment'; environmentId: string }
+  | { tenantId: string; scope: 'personal'; userId: string };
+
+function filterColumns(filter: ApiKeyFilter): Record<string, string> {
+  const where: Record<string, string> = { tenant_id: filter.tenantId, scope: filter.scope };
+  if (filter.scope === 'project') where.project_id = filter.projectId;
+  if (filter.scope === 'environment') where.environment_id = filter.environmentId;
+  if (filter.scope === 'personal') where.user_id = filter.userId;
+  return where;
+}
+
 interface ApiKeyInfoRow {
   id: string;
   key_id: string;
@@ -114,6 +133,7 @@ interface ApiKeyRow {
   role: string;
   project_id: string | null;
   environment_id: string | null;
+  user_id: string | null;
   enabled: boolean;
   expires_at: Date | null;
   scopes: string[] | null;
@@ -150,6 +170,7 @@ export class ApiKeyStore {
         role: input.role,
         project_id: input.projectId ?? null,
         environment_id: input.environmentId ?? null,
+        user_id: input.userId ?? null,
         expires_at: input.expiresAt ?? null,
         scopes: input.scopes ?? null,
       })
@@ -168,9 +189,9 @@ export class ApiKeyStore {
     return row !== undefined;
   }
 
-  /** Keys scoped to one environment, newest first; never their secrets. */
-  async listForEnvironment(tenantId: string, environmentId: string, limit: number, offset: number): Promise<{ items: ApiKeyInfo[]; total: number }> {
-    const scoped = () => this.#knex('api_keys').where({ tenant_id: tenantId, environment_id: environmentId, scope: 'environment' });
+  /** Keys of one kind (`filter`), newest first; never their secrets. */
+  async list(filter: ApiKeyFilter, limit: number, offset: number): Promise<{ items: ApiKeyInfo[]; total: number }> {
+    const scoped = () => this.#knex('api_keys').where(filterColumns(filter));
     const [rows, count] = await Promise.all([
       scoped().orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit).offset(offset).select<ApiKeyInfoRow[]>(INFO_COLUMNS),
       scoped().count<Array<{ count: string | number }>>({ count: '*' }),
@@ -178,16 +199,16 @@ export class ApiKeyStore {
     return { items: rows.map(toInfo), total: Number(count[0]?.count ?? 0) };
   }
 
-  async findInEnvironment(tenantId: string, environmentId: string, id: string): Promise<ApiKeyInfo | undefined> {
+  async find(filter: ApiKeyFilter, id: string): Promise<ApiKeyInfo | undefined> {
     const row = await this.#knex('api_keys')
-      .where({ tenant_id: tenantId, environment_id: environmentId, scope: 'environment', id })
+      .where({ ...filterColumns(filter), id })
       .first<ApiKeyInfoRow | undefined>(INFO_COLUMNS);
     return row ? toInfo(row) : undefined;
   }
 
-  async updateInEnvironment(tenantId: string, environmentId: string, id: string, changes: ApiKeyChanges): Promise<ApiKeyInfo | undefined> {
+  async update(filter: ApiKeyFilter, id: string, changes: ApiKeyChanges): Promise<ApiKeyInfo | undefined> {
     const [row] = await this.#knex('api_keys')
-      .where({ tenant_id: tenantId, environment_id: environmentId, scope: 'environment', id })
+      .where({ ...filterColumns(filter), id })
       .update({
         ...(changes.enabled === undefined ? {} : { enabled: changes.enabled }),
         ...(changes.clientName === undefined ? {} : { client_name: changes.clientName }),
@@ -199,9 +220,9 @@ export class ApiKeyStore {
   }
 
   /** The deleted key's key id, or undefined when there was no such key. */
-  async deleteInEnvironment(tenantId: string, environmentId: string, id: string): Promise<string | undefined> {
+  async delete(filter: ApiKeyFilter, id: string): Promise<string | undefined> {
     const [row] = await this.#knex('api_keys')
-      .where({ tenant_id: tenantId, environment_id: environmentId, scope: 'environment', id })
+      .where({ ...filterColumns(filter), id })
       .delete()
       .returning<Array<{ key_id: string }>>(['key_id']);
     return row?.key_id;
@@ -250,6 +271,7 @@ export class ApiKeyStore {
         'k.role',
         'k.project_id',
         'k.environment_id',
+        'k.user_id',
         'k.enabled',
         'k.expires_at',
         'k.scopes',
@@ -268,6 +290,7 @@ export class ApiKeyStore {
       role: row.role,
       projectId: row.project_id,
       environmentId: row.environment_id,
+      userId: row.user_id,
       enabled: row.enabled,
       expiresAt: row.expires_at,
       scopes: row.scopes,

@@ -145,6 +145,14 @@ export function authenticate(deps: AuthenticateDeps) {
     }
     if (!record.enabled) return deny('key disabled', credential.keyId, record);
     if (record.expiresAt && record.expiresAt.getTime() <= now()) return deny('key expired', credential.keyId, record);
+    let role = record.role;
+    if (record.scope === 'personal') {
+      // A personal key acts as its user, with the user's role now (a demotion applies at once).
+      const user = record.userId === null ? undefined : await deps.users?.store.lookup(record.userId);
+      if (!user || user.tenantId !== record.tenantId) return deny('personal key of a user who no longer exists', credential.keyId, record);
+      if (user.disabled) return deny('personal key of a disabled user', credential.keyId, record);
+      role = user.tenantRole;
+    }
     // Last, so that only a request that is otherwise accepted uses up its signature.
     if (credential.kind === 'signed' && deps.replay && !(await deps.replay.firstUse(credential.keyId, credential.signature, Date.parse(credential.timestamp)))) {
       return deny('replayed signature', credential.keyId, record);
@@ -156,7 +164,7 @@ export function authenticate(deps: AuthenticateDeps) {
       actorType: 'api-key',
       actorId: record.keyId,
       scope: record.scope,
-      role: record.role,
+      role,
       projectId: record.projectId,
       environmentId: record.environmentId,
       scopes: record.scopes,

@@ -27,7 +27,8 @@ export interface Resource {
  * environment keys only inside their project or environment. Environment keys never manage API
  * keys (not even their own environment's). Only tenant keys read the audit trail (`audit.read`), and
  * only Owners and Admins verify its hash chain (`audit.verify`) and manage users. Logged-in users act
- * as tenant principals with their `tenant_role`. (The full access model with users and
+ * as tenant principals with their `tenant_role`, and so do their personal keys (`personal:<role>`
+ * is granted what `tenant:<role>` is, with the user's current role). (The full access model with users and
  * memberships builds on this table.)
  */
 export const PERMISSIONS: Record<string, readonly Action[]> = {
@@ -43,8 +44,19 @@ export const PERMISSIONS: Record<string, readonly Action[]> = {
 /** What a scoped token (a key with `scopes`) may do at most, whatever its role. */
 const SCOPED_TOKEN_ACTIONS: readonly Action[] = ['environments.read', 'secrets.read'];
 
+/** The matrix row a caller acts by: a personal key acts as its user, i.e. `tenant:<user's role>`. */
+function matrixRow(principal: Principal): readonly Action[] | undefined {
+  const scope = principal.scope === 'personal' ? 'tenant' : principal.scope;
+  return PERMISSIONS[`${scope}:${principal.role}`];
+}
+
+/** Whether the caller acts for the whole tenant: a tenant key, a logged-in user or a personal key. */
+export function isTenantWide(principal: Principal): boolean {
+  return principal.scope === 'tenant' || principal.scope === 'personal';
+}
+
 export function isAllowed(principal: Principal, action: Action, resource: Resource = {}): boolean {
-  const allowed = PERMISSIONS[`${principal.scope}:${principal.role}`];
+  const allowed = matrixRow(principal);
   if (!allowed?.includes(action)) return false;
   if (principal.scopes !== null && !SCOPED_TOKEN_ACTIONS.includes(action)) return false;
   if (principal.scope === 'project') {

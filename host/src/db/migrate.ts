@@ -6,6 +6,7 @@ import * as seenSignatures from './migrations/0004-seen-signatures.js';
 import * as auditScope from './migrations/0005-audit-scope.js';
 import * as apiKeyScopes from './migrations/0006-api-key-scopes.js';
 import * as users from './migrations/0007-users.js';
+import * as personalApiKeys from './migrations/0008-personal-api-keys.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -21,6 +22,7 @@ const MIGRATIONS: Array<readonly [string, Migration]> = [
   ['0005-audit-scope', auditScope],
   ['0006-api-key-scopes', apiKeyScopes],
   ['0007-users', users],
+  ['0008-personal-api-keys', personalApiKeys],
 ];
 
 const source: Knex.MigrationSource<readonly [string, Migration]> = {

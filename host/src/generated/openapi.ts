@@ -456,6 +456,103 @@ export interface paths {
         patch: operations["updateEnvironmentApiKey"];
         trace?: never;
     };
+    "/api/v1/projects/{projectRef}/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Project Manager keys of the project (never their secrets).
+         * @description Tenant Owners and Admins, and the project's own Manager keys (read only).
+         */
+        get: operations["listProjectApiKeys"];
+        put?: never;
+        /**
+         * Create a project Manager key; the key is shown only in this response.
+         * @description Tenant Owners and Admins only: a Manager key cannot create, change or delete Manager keys,
+         *     not even of its own project. Without `expiresInDays` the key does not expire.
+         */
+        post: operations["createProjectApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectRef}/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description The key's id (as returned on creation), not its key id. */
+                id: components["parameters"]["ApiKeyId"];
+            };
+            cookie?: never;
+        };
+        get: operations["getProjectApiKey"];
+        put?: never;
+        post?: never;
+        /** Revoke a Manager key for good (tenant Owners and Admins). */
+        delete: operations["deleteProjectApiKey"];
+        options?: never;
+        head?: never;
+        /** Enable or disable a Manager key, or change its name and description (tenant Owners and Admins). */
+        patch: operations["updateProjectApiKey"];
+        trace?: never;
+    };
+    "/api/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tenant API keys (never their secrets); tenant Owners and Admins. */
+        get: operations["listTenantApiKeys"];
+        put?: never;
+        /**
+         * Create a tenant API key; the key is shown only in this response.
+         * @description Tenant Owners and Admins; only an Owner creates an `Owner` key (403 otherwise). Without
+         *     `expiresInDays` the key does not expire.
+         */
+        post: operations["createTenantApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key's id (as returned on creation), not its key id. */
+                id: components["parameters"]["ApiKeyId"];
+            };
+            cookie?: never;
+        };
+        get: operations["getTenantApiKey"];
+        put?: never;
+        post?: never;
+        /** Revoke a tenant key for good; only an Owner deletes an `Owner` key (403 otherwise). */
+        delete: operations["deleteTenantApiKey"];
+        options?: never;
+        head?: never;
+        /**
+         * Enable or disable a tenant key, or change its name and description.
+         * @description Only an Owner changes an `Owner` key (403 otherwise).
+         */
+        patch: operations["updateTenantApiKey"];
+        trace?: never;
+    };
     "/api/v1/environments/{environmentId}/tokens/issue": {
         parameters: {
             query?: never;
@@ -565,6 +662,51 @@ export interface paths {
         post?: never;
         /** Delete a user; their access and refresh tokens stop working at once. */
         delete: operations["deleteUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The logged-in user's personal API keys (never their secrets).
+         * @description Needs a user access token (any other caller gets 404). `role` is the user's current tenant role.
+         */
+        get: operations["listPersonalApiKeys"];
+        put?: never;
+        /**
+         * Create a personal API key that acts as the logged-in user; shown only in this response.
+         * @description Needs a user access token. The key acts with the user's tenant role as it is at each request
+         *     (a demotion applies at once) and stops working when the user is disabled or deleted.
+         */
+        post: operations["createPersonalApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key's id (as returned on creation), not its key id. */
+                id: components["parameters"]["ApiKeyId"];
+            };
+            cookie?: never;
+        };
+        get: operations["getPersonalApiKey"];
+        put?: never;
+        post?: never;
+        /** Revoke one of the user's personal keys for good. */
+        delete: operations["deletePersonalApiKey"];
         options?: never;
         head?: never;
         patch?: never;
@@ -920,6 +1062,32 @@ export interface components {
         ApiKeyList: components["schemas"]["Page"] & {
             items: components["schemas"]["ApiKey"][];
         };
+        /**
+         * @description A tenant key grants what the tenant role of the same name grants.
+         * @enum {string}
+         */
+        TenantApiKeyRole: "Owner" | "Admin" | "User" | "Viewer";
+        TenantApiKeyCreate: {
+            role: components["schemas"]["TenantApiKeyRole"];
+            clientName?: string;
+            description?: components["schemas"]["Description"];
+            expiresInDays?: number;
+        };
+        ProjectApiKeyCreate: {
+            /**
+             * @description The only project key role (the default).
+             * @enum {string}
+             */
+            role?: "Manager";
+            clientName?: string;
+            description?: components["schemas"]["Description"];
+            expiresInDays?: number;
+        };
+        PersonalApiKeyCreate: {
+            clientName?: string;
+            description?: components["schemas"]["Description"];
+            expiresInDays?: number;
+        };
         /** @enum {string} */
         AuditActorType: "api-key" | "anonymous" | "system" | "user";
         /** @enum {string} */
@@ -1045,6 +1213,8 @@ export interface components {
          *     encrypted to this key instead of the plain JSON; a malformed key is refused (400).
          */
         E2ePublicKey: string;
+        /** @description The key's id (as returned on creation), not its key id. */
+        ApiKeyId: components["schemas"]["Id"];
         /** @description Environment id (UUID). */
         EnvironmentId: string;
         Limit: number;
@@ -2090,6 +2260,264 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    listProjectApiKeys: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of keys, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyList"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    createProjectApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectApiKeyCreate"];
+            };
+        };
+        responses: {
+            /** @description Created. `apiKey` is not retrievable later. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyCreated"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getProjectApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description The key's id (as returned on creation), not its key id. */
+                id: components["parameters"]["ApiKeyId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key (never its secret). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteProjectApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description The key's id (as returned on creation), not its key id. */
+                id: components["parameters"]["ApiKeyId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateProjectApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description The key's id (as returned on creation), not its key id. */
+                id: components["parameters"]["ApiKeyId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyUpdate"];
+            };
+        };
+        responses: {
+            /** @description Updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listTenantApiKeys: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of keys, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyList"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    createTenantApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TenantApiKeyCreate"];
+            };
+        };
+        responses: {
+            /** @description Created. `apiKey` is not retrievable later. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyCreated"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getTenantApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key's id (as returned on creation), not its key id. */
+                id: components["parameters"]["ApiKeyId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key (never its secret). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteTenantApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key's id (as returned on creation), not its key id. */
+                id: components["parameters"]["ApiKeyId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateTenantApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key's id (as returned on creation), not its key id. */
+                id: components["parameters"]["ApiKeyId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyUpdate"];
+            };
+        };
+        responses: {
+            /** @description Updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
     issueEnvironmentToken: {
         parameters: {
             query?: never;
@@ -2229,6 +2657,101 @@ export interface operations {
             header?: never;
             path: {
                 id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listPersonalApiKeys: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of keys, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyList"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    createPersonalApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonalApiKeyCreate"];
+            };
+        };
+        responses: {
+            /** @description Created. `apiKey` is not retrievable later. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyCreated"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getPersonalApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key's id (as returned on creation), not its key id. */
+                id: components["parameters"]["ApiKeyId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key (never its secret). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    deletePersonalApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key's id (as returned on creation), not its key id. */
+                id: components["parameters"]["ApiKeyId"];
             };
             cookie?: never;
         };

@@ -14,6 +14,7 @@ import { projectHandlers } from '../projects/routes.js';
 import { environmentHandlers } from '../environments/routes.js';
 import { secretHandlers } from '../secrets/routes.js';
 import { keyHandlers } from '../keys/routes.js';
+import { keyKindHandlers } from '../keys/kind-routes.js';
 import { auditHandlers } from '../audit/routes.js';
 import { userHandlers } from '../users/routes.js';
 import { cacheRouteMatchers } from './route-matcher-cache.js';
@@ -39,6 +40,7 @@ export function handlerTable(s: HostServices): HandlerTable {
     ...environmentHandlers(s),
     ...secretHandlers(s),
     ...keyHandlers(s),
+    ...keyKindHandlers(s),
     ...auditHandlers(s),
     ...userHandlers(s),
   };
