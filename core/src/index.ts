@@ -10,3 +10,4 @@ export type * from './contracts/provider.js';
 export type * from './contracts/rotation.js';
 export type * from './contracts/identity.js';
 export type * from './contracts/notifier.js';
+export * from './retry.js';

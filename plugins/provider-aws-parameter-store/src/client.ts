@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { retryWithBackoff, type RetryPolicy } from '@keygate/core';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { sdk } from './sdk.js';
 import type { ResolvedConfig } from './config.js';
@@ -25,9 +25,8 @@ export interface Caller {
  */
 export class AwsCaller implements Caller {
   readonly client: SSMClient;
-  readonly #maxAttempts: number;
   readonly #timeoutMs: number;
-  readonly #baseDelayMs: number;
+  readonly #retry: RetryPolicy;
 
   constructor(config: ResolvedConfig, tuning: SessionTuning = {}) {
     this.client = new sdk.SSMClient({
@@ -37,25 +36,25 @@ export class AwsCaller implements Caller {
       maxAttempts: 1,
       requestHandler: { connectionTimeout: Math.min(config.timeoutMs, 5_000), requestTimeout: config.timeoutMs },
     });
-    this.#maxAttempts = config.maxAttempts;
     this.#timeoutMs = config.timeoutMs;
-    this.#baseDelayMs = tuning.retryBaseDelayMs ?? 100;
+    this.#retry = { maxAttempts: config.maxAttempts, baseDelayMs: tuning.retryBaseDelayMs ?? 100 };
   }
 
   async call<Output>(operation: string, target: string, send: Send<Output>): Promise<Output> {
-    for (let attempt = 1; ; attempt++) {
+    let timedOut = false;
+    const attempt = async () => {
       const deadline = AbortSignal.timeout(this.#timeoutMs);
       try {
         return await send(this.client, { abortSignal: deadline });
       } catch (error) {
-        const timedOut = deadline.aborted;
-        if (!timedOut && classify(error) === 'retryable' && attempt < this.#maxAttempts) {
-          const cap = Math.min(this.#baseDelayMs * 20, this.#baseDelayMs * 2 ** (attempt - 1));
-          await sleep(Math.random() * cap);
-          continue;
-        }
-        throw toKeygateError(error, { operation, target, timedOut });
+        timedOut = deadline.aborted;
+        throw error;
       }
+    };
+    try {
+      return await retryWithBackoff(this.#retry, attempt, (error) => (!timedOut && classify(error) === 'retryable' ? {} : false));
+    } catch (error) {
+      throw toKeygateError(error, { operation, target, timedOut });
     }
   }
 

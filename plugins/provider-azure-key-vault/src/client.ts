@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { retryWithBackoff, type RetryPolicy } from '@keygate/core';
 import type { TokenCredential } from '@azure/core-auth';
 import { SecretClient } from '@azure/keyvault-secrets';
 import type { AzureAuthConfig, ResolvedConfig } from './config.js';
@@ -35,9 +35,8 @@ export async function defaultCredential(auth: AzureAuthConfig): Promise<TokenCre
 export class AzureCaller {
   readonly client: SecretClient;
   readonly pollIntervalMs: number;
-  readonly #maxAttempts: number;
   readonly #timeoutMs: number;
-  readonly #baseDelayMs: number;
+  readonly #retry: RetryPolicy;
   readonly #maxRetryAfterMs: number;
 
   constructor(config: ResolvedConfig, credential: TokenCredential, tuning: SessionTuning = {}) {
@@ -47,28 +46,30 @@ export class AzureCaller {
       disableChallengeResourceVerification: config.allowInsecureConnection,
       retryOptions: { maxRetries: 0 },
     });
-    this.#maxAttempts = config.maxAttempts;
     this.#timeoutMs = config.timeoutMs;
-    this.#baseDelayMs = tuning.retryBaseDelayMs ?? 200;
+    this.#retry = { maxAttempts: config.maxAttempts, baseDelayMs: tuning.retryBaseDelayMs ?? 200 };
     this.#maxRetryAfterMs = tuning.maxRetryAfterMs ?? 30_000;
     this.pollIntervalMs = tuning.pollIntervalMs ?? 1_000;
   }
 
   async call<Output>(operation: string, target: string, send: Send<Output>): Promise<Output> {
-    for (let attempt = 1; ; attempt++) {
+    let timedOut = false;
+    const attempt = async () => {
       const deadline = AbortSignal.timeout(this.#timeoutMs);
       try {
         return await send(this.client, { abortSignal: deadline });
       } catch (error) {
-        const timedOut = deadline.aborted;
-        if (!timedOut && classify(error) === 'retryable' && attempt < this.#maxAttempts) {
-          const cap = Math.min(this.#baseDelayMs * 20, this.#baseDelayMs * 2 ** (attempt - 1));
-          const asked = Math.min(retryAfterMs(error) ?? 0, this.#maxRetryAfterMs);
-          await sleep(Math.max(asked, Math.random() * cap));
-          continue;
-        }
-        throw toKeygateError(error, { operation, target, timedOut });
+        timedOut = deadline.aborted;
+        throw error;
       }
+    };
+    const decide = (error: unknown) =>
+      !timedOut && classify(error) === 'retryable' ? { minDelayMs: Math.min(retryAfterMs(error) ?? 0, this.#maxRetryAfterMs) } : false;
+    try {
+      return await retryWithBackoff(this.#retry, attempt, decide);
+    } catch (error) {
+      throw toKeygateError(error, { operation, target, timedOut });
     }
   }
+
 }

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { retryWithBackoff, type RetryPolicy } from '@keygate/core';
 import { sdk, type CallOptions, type SecretManagerClient, type SecretManagerClientOptions } from './sdk.js';
 import { BearerTokenAuthClient } from './auth.js';
 import type { ResolvedConfig } from './config.js';
@@ -30,9 +30,8 @@ export interface Caller {
 export class GcpCaller implements Caller {
   readonly client: SecretManagerClient;
   readonly projectId: string;
-  readonly #maxAttempts: number;
   readonly #timeoutMs: number;
-  readonly #baseDelayMs: number;
+  readonly #retry: RetryPolicy;
 
   constructor(config: ResolvedConfig, tuning: SessionTuning = {}) {
     const options: SecretManagerClientOptions = {
@@ -53,26 +52,25 @@ export class GcpCaller implements Caller {
     }
     this.client = new sdk.SecretManagerServiceClient(options);
     this.projectId = config.projectId;
-    this.#maxAttempts = config.maxAttempts;
     this.#timeoutMs = config.timeoutMs;
-    this.#baseDelayMs = tuning.retryBaseDelayMs ?? 100;
+    this.#retry = { maxAttempts: config.maxAttempts, baseDelayMs: tuning.retryBaseDelayMs ?? 100 };
   }
 
   async call<Output>(operation: string, target: string, send: Send<Output>): Promise<Output> {
-    for (let attempt = 1; ; attempt++) {
+    let timedOut = false;
+    const attempt = async () => {
       const started = Date.now();
       try {
         return await send(this.client, { retry: null, timeout: this.#timeoutMs });
       } catch (error) {
-        const kind = classify(error);
-        const timedOut = kind === 'timeout' || Date.now() - started >= this.#timeoutMs;
-        if (!timedOut && kind === 'retryable' && attempt < this.#maxAttempts) {
-          const cap = Math.min(this.#baseDelayMs * 20, this.#baseDelayMs * 2 ** (attempt - 1));
-          await sleep(Math.random() * cap);
-          continue;
-        }
-        throw toKeygateError(error, { operation, target, timedOut });
+        timedOut = classify(error) === 'timeout' || Date.now() - started >= this.#timeoutMs;
+        throw error;
       }
+    };
+    try {
+      return await retryWithBackoff(this.#retry, attempt, (error) => (!timedOut && classify(error) === 'retryable' ? {} : false));
+    } catch (error) {
+      throw toKeygateError(error, { operation, target, timedOut });
     }
   }
 

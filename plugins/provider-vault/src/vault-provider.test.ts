@@ -8,7 +8,7 @@ import { VaultEmulator } from './testing/vault-emulator.js';
 
 const ROOT = 'root-token-5b1e';
 const ROLE = { roleId: 'role-id-3c2f', secretId: 'secret-id-9a7d', ttlSeconds: 60 };
-const FAST_RETRY: VaultSessionTuning = { retry: { baseDelayMs: 1, maxDelayMs: 4 } };
+const FAST_RETRY: VaultSessionTuning = { retry: { baseDelayMs: 1 } };
 
 let emulator: VaultEmulator;
 let open: VaultSecretProvider[] = [];
