@@ -367,6 +367,13 @@ describe('outbound client: timeouts, sizes and broken upstreams', () => {
     expect(error).toMatchObject({ code: 'TIMEOUT', extensions: { phase: 'total' } });
   });
 
+  it('does not apply the connect timeout to a slow answer on an established connection', async () => {
+    const upstream = await server((_request, response) => setTimeout(() => response.end('late'), 300));
+    const http = client({ connectTimeoutMs: 100 });
+    expect((await http.request({ method: 'GET', url: upstream.url })).text()).toBe('late');
+    expect((await http.request({ method: 'GET', url: upstream.url })).text()).toBe('late');
+  });
+
   it('times out a connection that cannot be made in time (name resolution included)', async () => {
     const never: Resolver = () => new Promise<ResolvedAddress[]>(() => undefined);
     const error = await failure(client({ resolver: never, connectTimeoutMs: 150 }).request({ method: 'GET', url: 'https://slow-dns.test/' }));
@@ -460,6 +467,9 @@ describe('outbound client: https', () => {
     for (let i = 0; i < 3; i++) expect((await http.request({ method: 'GET', url: `https://secure.test:${upstream.port}/` })).text()).toBe('secure');
     expect(upstream.connections).toHaveLength(1);
     expect(await failure(http.request({ method: 'GET', url: `https://evil.test:${upstream.port}/` }))).toMatchObject({ extensions: { rule: 'metadata' } });
+    // The connect timeout ends with the connection, not with the answer.
+    const slow = await server((_request, response) => setTimeout(() => response.end('late'), 300), { tls });
+    expect((await client({ resolver, ca: tls.cert, connectTimeoutMs: 100 }).request({ method: 'GET', url: `https://secure.test:${slow.port}/` })).text()).toBe('late');
     // Without the CA the certificate is not trusted.
     const untrusted = await failure(client({ resolver }).request({ method: 'GET', url: `https://secure.test:${upstream.port}/` }));
     expect(untrusted).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', extensions: { outbound: 'unreachable' } });
