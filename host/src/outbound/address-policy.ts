@@ -104,6 +104,7 @@ export interface AddressPolicyOptions {
 /** Why an address was refused: a rule name for machines, and words for people. */
 export interface Refusal {
   rule: AddressCategory | 'not-loopback';
+  /** A noun phrase that follows "it is" / "it resolves to", e.g. `a link-local address (…), which is never allowed`. */
   reason: string;
 }
 
@@ -132,7 +133,7 @@ export function createAddressPolicy(options: AddressPolicyOptions): AddressPolic
       const mapped = found.ipv4 === undefined ? '' : ', written as IPv6';
       if (found.category === 'public' || found.category === 'private' || found.category === 'loopback') {
         if (requireLoopback && found.category !== 'loopback') {
-          return { rule: 'not-loopback', reason: 'plain http is only allowed to loopback addresses, and this is not one' };
+          return { rule: 'not-loopback', reason: 'an address that is not loopback, and plain http is only allowed to loopback addresses' };
         }
         if (found.category === 'loopback' && !options.allowLoopback) {
           return { rule: 'loopback', reason: `a loopback address${range}${mapped}; set outbound.allowLoopback to allow it` };

@@ -218,7 +218,11 @@ describe('outbound client: scheme and address policy', () => {
     const resolver = scriptedResolver({ 'public.test': [['93.184.216.34']], 'local.test': [['127.0.0.1']] });
     const upstream = await server((_request, response) => response.end('ok'));
     const http = client({ resolver });
-    expect(await failure(http.request({ method: 'GET', url: 'http://public.test/' }))).toMatchObject({ extensions: { outbound: 'policy', rule: 'not-loopback' } });
+    const error = await failure(http.request({ method: 'GET', url: 'http://public.test/' }));
+    expect(error).toMatchObject({ extensions: { outbound: 'policy', rule: 'not-loopback' } });
+    expect(error.message).toBe(
+      'outbound call to public.test refused by the address policy: it resolves to an address that is not loopback, and plain http is only allowed to loopback addresses',
+    );
     expect((await http.request({ method: 'GET', url: `http://local.test:${upstream.port}/` })).text()).toBe('ok');
   });
 
