@@ -86,6 +86,19 @@ describe('outbound client: requests and pooling', () => {
     expect(upstream.connections).toHaveLength(3);
   });
 
+  it("lets idle pooled connections go before the server's keep-alive timeout", async () => {
+    const upstream = await server((_request, response) => {
+      // The server announces 2 s (and would wait 60 s): the client closes after about 1 s.
+      response.setHeader('keep-alive', 'timeout=2');
+      response.end('ok');
+    });
+    const http = client();
+    await http.request({ method: 'GET', url: upstream.url });
+    expect(upstream.openConnections()).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    expect(upstream.openConnections()).toBe(0);
+  });
+
   it('closes pooled connections on close()', async () => {
     const upstream = await server((_request, response) => response.end('ok'));
     const http = client();

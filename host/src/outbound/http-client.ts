@@ -34,6 +34,9 @@ export interface OutboundHttpClient extends HttpClient {
   close(): void;
 }
 
+/** How long a pooled socket may stay idle. */
+const IDLE_SOCKET_MS = 30_000;
+
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 
 interface RawResponse {
@@ -54,7 +57,9 @@ class StaleSocket extends Error {}
 export function createHttpClient(options: OutboundOptions): OutboundHttpClient {
   const policy = createAddressPolicy(options);
   const resolver = options.resolver ?? systemResolver;
-  const agentOptions = { keepAlive: true, maxSockets: options.maxSocketsPerHost ?? 128, maxFreeSockets: 32, scheduling: 'lifo' as const };
+  // `timeout` is what closes idle pooled sockets; Node lowers it to a server's `Keep-Alive: timeout`
+  // hint minus a second, so the client lets go before the server does (fewer stale sockets).
+  const agentOptions = { keepAlive: true, timeout: IDLE_SOCKET_MS, maxSockets: options.maxSocketsPerHost ?? 128, maxFreeSockets: 32, scheduling: 'lifo' as const };
   // Plain http exists only for loopback targets, so its agent refuses any other address.
   const httpAgent = new http.Agent({ ...agentOptions, lookup: createPolicyLookup(resolver, policy, { requireLoopback: true }) });
   const httpsAgent = new https.Agent({

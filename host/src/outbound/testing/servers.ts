@@ -8,6 +8,8 @@ export interface TestServer {
   port: number;
   /** Connections accepted so far, with the local address each one reached. */
   connections: Array<{ localAddress: string }>;
+  /** Connections open now. */
+  openConnections(): number;
   /** Requests received so far (method, path, headers, body). */
   requests: Array<{ method: string; path: string; headers: IncomingMessage['headers']; body: string }>;
   close(): Promise<void>;
@@ -52,13 +54,14 @@ export async function startHttpServer(handler: Handler, options: { host?: string
     });
   };
   const server = options.tls ? createHttpsServer(options.tls, listener) : createServer(listener);
+  server.keepAliveTimeout = 60_000;
   const result = { connections: [] as TestServer['connections'] };
   const sockets = new Set<Socket>();
   // For https, count TCP connections (not TLS sessions) all the same.
   track(server, result, sockets);
   const port = await listening(server, host, options.port ?? 0);
   const scheme = options.tls ? 'https' : 'http';
-  return { url: `${scheme}://${host}:${port}`, port, connections: result.connections, requests, close: closer(server, sockets) };
+  return { url: `${scheme}://${host}:${port}`, port, connections: result.connections, openConnections: () => sockets.size, requests, close: closer(server, sockets) };
 }
 
 /** A TCP server that writes `reply(socket)` whatever it receives: for answers no HTTP server would send. */
@@ -71,5 +74,5 @@ export async function startRawServer(reply: (socket: Socket) => void): Promise<T
   const sockets = new Set<Socket>();
   track(server, result, sockets);
   const port = await listening(server, '127.0.0.1', 0);
-  return { url: `http://127.0.0.1:${port}`, port, connections: result.connections, requests: [], close: closer(server, sockets) };
+  return { url: `http://127.0.0.1:${port}`, port, connections: result.connections, openConnections: () => sockets.size, requests: [], close: closer(server, sockets) };
 }
