@@ -59,7 +59,7 @@ export async function startKeygate(config: KeygateConfig, options: StartOptions 
 
     const keyring = await loadKeyring(config);
     const sql = createSqlClient(db.pool);
-    const http = createHttpClient(config.outbound);
+    const http = createHttpClient({ ...config.outbound, logger: logger.child({ component: 'outbound' }) });
     cleanups.push(async () => http.close());
     const pluginServices: PluginServices = {
       logger,

@@ -209,6 +209,20 @@ describe('outbound client: scheme and address policy', () => {
     expect(resolver.calls).toEqual(['metadata.attacker.test']);
   });
 
+  it('logs every refusal as a warning, without path or query', async () => {
+    const lines: Array<{ message: string; fields: Record<string, unknown> | undefined }> = [];
+    const record = (message: string, fields?: Record<string, unknown>) => lines.push({ message, fields });
+    const logger = { debug: record, info: record, warn: record, error: record, child: () => logger };
+    const http = client({ logger, resolver: scriptedResolver({ 'evil.test': [['169.254.169.254']] }) });
+    await failure(http.request({ method: 'GET', url: 'https://evil.test/latest/meta-data?token=abc' }));
+    await failure(http.request({ method: 'GET', url: 'https://10.0.0.1/' }));
+    expect(lines.map((line) => [line.message, line.fields?.rule])).toEqual([
+      ['outbound call refused', 'metadata'],
+      ['outbound call refused', 'private'],
+    ]);
+    expect(JSON.stringify(lines)).not.toMatch(/token|meta-data/);
+  });
+
   it('refuses a host name that resolves to a private address unless the operator allows it', async () => {
     const resolver = scriptedResolver({ 'vault.corp.test': [['10.1.2.3']], 'mapped.corp.test': [['::ffff:a01:203']] });
     const error = await failure(client({ resolver }).request({ method: 'GET', url: 'https://vault.corp.test/v1/secret' }));

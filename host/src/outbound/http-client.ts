@@ -1,7 +1,7 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
-import { isKeygateError, type HttpClient, type HttpRequest, type HttpResponse } from '@keygate/core';
+import { isKeygateError, type HttpClient, type HttpRequest, type HttpResponse, type Logger } from '@keygate/core';
 import { createAddressPolicy, type AddressPolicy } from './address-policy.js';
 import { parseIp } from './ip-address.js';
 import { createPolicyLookup, systemResolver, type Resolver } from './policy-lookup.js';
@@ -26,6 +26,8 @@ export interface OutboundOptions {
   ca?: string | readonly string[];
   /** Sockets per origin at most; further requests wait for a free one. */
   maxSocketsPerHost?: number;
+  /** Receives a warning for every call the address policy refuses (a sign of a bad URL, or of an attempt to reach internal services). */
+  logger?: Logger;
 }
 
 /** The client plus what only its owner (the host) may do with it. */
@@ -69,32 +71,45 @@ export function createHttpClient(options: OutboundOptions): OutboundHttpClient {
   });
   const agents = { http: httpAgent, https: httpsAgent };
 
-  return {
-    async request(request: HttpRequest): Promise<HttpResponse> {
-      const timeoutMs = request.timeoutMs ?? options.timeoutMs;
-      const limit = Math.min(request.maxResponseBytes ?? options.maxResponseBytes, options.maxResponseBytes);
-      const deadline = Date.now() + timeoutMs;
-      let hop = firstHop(request);
-      const budget = redirectBudget(request.followRedirects);
-      let redirectsLeft = budget;
-      for (;;) {
-        checkTarget(hop.url, policy, options.allowLoopback);
-        const response = await sendWithStaleRetry(hop, agents, { deadline, timeoutMs, connectTimeoutMs: options.connectTimeoutMs, limit });
-        const location = response.headers.location;
-        if (budget === 0 || !isRedirect(response.status) || location === undefined) return toHttpResponse(response);
-        if (redirectsLeft === 0) throw tooManyRedirects(hop.url.host, budget);
-        redirectsLeft -= 1;
-        let next: URL;
-        try {
-          next = new URL(location, hop.url);
-        } catch {
-          throw invalidResponse(hop.url.host, 'the redirect Location is not a valid URL');
-        }
-        next.username = '';
-        next.password = '';
-        hop = nextHop(hop, response.status, next);
+  const request = async (call: HttpRequest): Promise<HttpResponse> => {
+    try {
+      return await perform(call);
+    } catch (error) {
+      if (isKeygateError(error) && error.extensions?.outbound === 'policy') {
+        options.logger?.warn('outbound call refused', { reason: error.message, rule: error.extensions.rule ?? '' });
       }
-    },
+      throw error;
+    }
+  };
+
+  const perform = async (request: HttpRequest): Promise<HttpResponse> => {
+    const timeoutMs = request.timeoutMs ?? options.timeoutMs;
+    const limit = Math.min(request.maxResponseBytes ?? options.maxResponseBytes, options.maxResponseBytes);
+    const deadline = Date.now() + timeoutMs;
+    let hop = firstHop(request);
+    const budget = redirectBudget(request.followRedirects);
+    let redirectsLeft = budget;
+    for (;;) {
+      checkTarget(hop.url, policy, options.allowLoopback);
+      const response = await sendWithStaleRetry(hop, agents, { deadline, timeoutMs, connectTimeoutMs: options.connectTimeoutMs, limit });
+      const location = response.headers.location;
+      if (budget === 0 || !isRedirect(response.status) || location === undefined) return toHttpResponse(response);
+      if (redirectsLeft === 0) throw tooManyRedirects(hop.url.host, budget);
+      redirectsLeft -= 1;
+      let next: URL;
+      try {
+        next = new URL(location, hop.url);
+      } catch {
+        throw invalidResponse(hop.url.host, 'the redirect Location is not a valid URL');
+      }
+      next.username = '';
+      next.password = '';
+      hop = nextHop(hop, response.status, next);
+    }
+  };
+
+  return {
+    request,
     close() {
       httpAgent.destroy();
       httpsAgent.destroy();
