@@ -139,6 +139,21 @@ describe('outbound client: requests and pooling', () => {
     expect(upstream.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
   });
 
+  it('gets past several dead pooled connections, as after an upstream restart', async () => {
+    const dead = new Set<unknown>();
+    const live = new Set<unknown>();
+    const upstream = await server((request, response) => {
+      if (dead.has(request.socket)) return request.socket.destroy();
+      live.add(request.socket);
+      setTimeout(() => response.end('ok'), 20);
+    });
+    const http = client();
+    await Promise.all([1, 2, 3].map(() => http.request({ method: 'GET', url: upstream.url })));
+    for (const socket of live) dead.add(socket);
+    expect((await http.request({ method: 'GET', url: upstream.url })).text()).toBe('ok');
+    expect(upstream.connections).toHaveLength(4);
+  });
+
   it('refuses header values that would split the request, without sending it', async () => {
     const upstream = await server((_request, response) => response.end('ok'));
     const error = await failure(client().request({ method: 'GET', url: upstream.url, headers: { 'x-injected': 'a\r\nhost: evil' } }));

@@ -157,22 +157,20 @@ interface Limits {
   limit: number;
 }
 
+/** Stale pooled sockets tried at most before giving up (each failed one leaves the pool). */
+const STALE_RETRIES = 4;
+
 async function sendWithStaleRetry(hop: Hop, agents: { http: http.Agent; https: https.Agent }, limits: Limits): Promise<RawResponse> {
-  try {
-    return await send(hop, agents, limits);
-  } catch (error) {
-    if (!(error instanceof StaleSocket)) throw error;
-    // A pooled connection the server had already closed. The request did not get a response,
-    // so an idempotent one is sent once more on a new connection.
-    if (IDEMPOTENT.has(hop.method)) {
-      try {
-        return await send(hop, agents, limits);
-      } catch (retryError) {
-        if (retryError instanceof StaleSocket) throw unreachable(hop.url.host, 'connection reset', retryError.cause);
-        throw retryError;
-      }
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await send(hop, agents, limits);
+    } catch (error) {
+      if (!(error instanceof StaleSocket)) throw error;
+      // A pooled connection the server had already closed: the request got no response. An
+      // idempotent one is sent again (after a server restart, several pooled sockets may be dead);
+      // anything else may have been acted on, so it fails.
+      if (!IDEMPOTENT.has(hop.method) || attempt >= STALE_RETRIES) throw unreachable(hop.url.host, 'connection reset before a response', error.cause);
     }
-    throw unreachable(hop.url.host, 'connection reset before a response', error.cause);
   }
 }
 
