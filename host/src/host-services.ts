@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type pg from 'pg';
-import type { Logger, SecretProviderType } from '@keygate/core';
+import type { HttpClient, Logger, SecretProviderType } from '@keygate/core';
 import type { AuditLog } from './audit/audit-log.js';
 import type { ChangeFeed } from './db/change-feed.js';
 import type { ApiKeyStore } from './auth/api-keys.js';
@@ -22,6 +22,8 @@ export interface HostServices {
   knex: Knex;
   pool: pg.Pool;
   logger: Logger;
+  /** The outbound HTTP client plugins receive too (address policy, timeouts, size limit). */
+  http: HttpClient;
   feed: ChangeFeed;
   audit: AuditLog;
   keys: ApiKeyStore;

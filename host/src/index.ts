@@ -14,3 +14,7 @@ export { loadKeyring, MASTER_KEY_FILE } from './security/master-key.js';
 export { loadPlugins, type LoadedPlugin, type LoadedPlugins, type LoadPluginsOptions } from './plugins/loader.js';
 export { PluginLoadError } from './plugins/plugin-load-error.js';
 export { compileValidator, maskSecrets, secretPaths, transformSecrets, type CompileOptions, type ValidationIssue, type ValidationResult, type Validator } from './validation/json-schema.js';
+export { createHttpClient, type OutboundHttpClient, type OutboundOptions } from './outbound/http-client.js';
+export { classifyAddress, createAddressPolicy, type AddressCategory, type AddressClass, type AddressPolicy, type AddressPolicyOptions, type Refusal } from './outbound/address-policy.js';
+export { systemResolver, type Resolver, type ResolvedAddress } from './outbound/policy-lookup.js';
+export type { OutboundFailure } from './outbound/errors.js';

@@ -59,12 +59,14 @@ export async function startKeygate(config: KeygateConfig, options: StartOptions 
 
     const keyring = await loadKeyring(config);
     const sql = createSqlClient(db.pool);
+    const http = createHttpClient({ ...config.outbound, logger: logger.child({ component: 'outbound' }) });
+    cleanups.push(async () => http.close());
     const pluginServices: PluginServices = {
       logger,
       clock: { now: () => new Date() },
       keyring,
       sql,
-      http: createHttpClient(config.outbound),
+      http,
     };
     const scope = container.createChildContainer();
     scope.register(TOKENS.logger, { useValue: pluginServices.logger });
@@ -91,6 +93,7 @@ export async function startKeygate(config: KeygateConfig, options: StartOptions 
       knex: db.knex,
       pool: db.pool,
       logger,
+      http,
       feed,
       audit,
       keys,

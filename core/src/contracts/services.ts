@@ -35,6 +35,14 @@ export interface HttpRequest {
   body?: string | Uint8Array;
   /** Overrides the client's default total timeout. */
   timeoutMs?: number;
+  /**
+   * Follow redirects: `true` for up to 3, or a number of hops (at most 5). Off by default: a 3xx
+   * is returned as it is. Every hop is checked like the first (https, address policy); headers
+   * other than accept/user-agent/content-type are dropped when the origin changes.
+   */
+  followRedirects?: boolean | number;
+  /** Lowers the client's response size limit for this request (it cannot raise it). */
+  maxResponseBytes?: number;
 }
 
 export interface HttpResponse {
@@ -45,7 +53,12 @@ export interface HttpResponse {
   json(): unknown;
 }
 
-/** The one outbound HTTP client (timeouts, size limits, no redirects, address policy). */
+/**
+ * The one outbound HTTP client (timeouts, size limits, no redirects unless asked, address policy).
+ * Its failures are KeygateErrors whose `extensions.outbound` says why: `policy` (the URL or the
+ * address it resolves to is not allowed; not retryable), `timeout`, `unreachable`, `too-large`,
+ * `invalid-response` or `invalid-request`.
+ */
 export interface HttpClient {
   request(request: HttpRequest): Promise<HttpResponse>;
 }

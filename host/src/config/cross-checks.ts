@@ -1,11 +1,18 @@
 import type { ConfigProblem } from './config-error.js';
 import type { KeygateConfig } from './types.js';
+import { parseCidr } from '../outbound/ip-address.js';
 
-type Checked = Pick<KeygateConfig, 'security' | 'plugins' | 'providers'>;
+type Checked = Pick<KeygateConfig, 'security' | 'plugins' | 'providers'> & { outbound?: Pick<KeygateConfig['outbound'], 'allowedNetworks'> };
 
 /** Rules that involve several fields, which JSON Schema expresses poorly or with unclear messages. */
 export function crossCheck(config: Checked): ConfigProblem[] {
-  return [...checkMasterKeys(config.security), ...checkDuplicatePlugins(config.plugins), ...checkStaticProviders(config.providers)];
+  return [...checkMasterKeys(config.security), ...checkDuplicatePlugins(config.plugins), ...checkStaticProviders(config.providers), ...checkAllowedNetworks(config.outbound?.allowedNetworks ?? [])];
+}
+
+function checkAllowedNetworks(networks: readonly string[]): ConfigProblem[] {
+  return networks.flatMap((network, index) =>
+    parseCidr(network) ? [] : [{ path: `outbound.allowedNetworks[${index}]`, message: 'must be an IP network in CIDR notation (10.20.0.0/16, fd12:3456::/48) or a single IP address' }],
+  );
 }
 
 function checkMasterKeys(security: KeygateConfig['security']): ConfigProblem[] {

@@ -53,7 +53,7 @@ describe('loadConfig: defaults', () => {
       plugins: [{ package: '@keygate/provider-local', options: {}, source: 'plugins (system provider, always loaded)' }],
       providers: [],
       security: {},
-      outbound: { allowLoopback: false, allowPrivate: false, connectTimeoutMs: 5000, timeoutMs: 15_000, maxResponseBytes: 5 * 1024 * 1024 },
+      outbound: { allowLoopback: false, allowPrivate: false, connectTimeoutMs: 5000, timeoutMs: 15_000, maxResponseBytes: 5 * 1024 * 1024, allowedNetworks: [] },
       secrets: { maxValueBytes: 64 * 1024 },
       providerTimeoutMs: 10_000,
       logging: { level: 'info', format: 'json' },
@@ -273,6 +273,21 @@ describe('loadConfig: validation', () => {
     ]);
     expect(await problemsOf(loadYaml(`security:\n  activeKeyId: k1\n`))).toEqual(['keygate.yaml: security.activeKeyId: is only used together with masterKeys']);
     expect(await problemsOf(loadYaml(`security:\n  masterKeys: {}\n`))).toEqual(['keygate.yaml: security.masterKeys: must hold at least one key']);
+  });
+});
+
+describe('loadConfig: outbound.allowedNetworks', () => {
+  it('accepts CIDRs and single addresses, and defaults to none', async () => {
+    expect((await loadYaml('')).outbound.allowedNetworks).toEqual([]);
+    const config = await loadYaml('outbound:\n  allowedNetworks: ["10.20.0.0/16", "fd12:3456::/48", "192.168.1.10"]\n');
+    expect(config.outbound.allowedNetworks).toEqual(['10.20.0.0/16', 'fd12:3456::/48', '192.168.1.10']);
+  });
+
+  it('names each entry that is not a network', async () => {
+    expect(await problemsOf(loadYaml('outbound:\n  allowedNetworks: ["10.0.0.0/8", "intranet.example", "10.0.0.0/33"]\n'))).toEqual([
+      'keygate.yaml: outbound.allowedNetworks[1]: must be an IP network in CIDR notation (10.20.0.0/16, fd12:3456::/48) or a single IP address',
+      'keygate.yaml: outbound.allowedNetworks[2]: must be an IP network in CIDR notation (10.20.0.0/16, fd12:3456::/48) or a single IP address',
+    ]);
   });
 });
 

@@ -77,6 +77,7 @@ export const keygateConfigSchema: JsonSchema = {
       connectTimeoutMs: integer(1, 5_000),
       timeoutMs: integer(1, 15_000),
       maxResponseBytes: integer(1, 5 * 1024 * 1024),
+      allowedNetworks: { type: 'array', default: [], items: { type: 'string', minLength: 1 }, examples: [['10.20.0.0/16', 'fd12:3456::/48']] },
     }),
     secrets: section({
       maxValueBytes: integer(1, 64 * 1024),

@@ -82,6 +82,11 @@ export interface OutboundConfig {
   connectTimeoutMs: number;
   timeoutMs: number;
   maxResponseBytes: number;
+  /**
+   * Private networks (CIDRs, or single addresses) outbound calls may reach even when
+   * `allowPrivate` is off. Link-local, metadata and other always-denied ranges stay denied.
+   */
+  allowedNetworks: string[];
 }
 
 export interface SecretsConfig {
