@@ -1,12 +1,9 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { isKeygateError, type KeygateErrorLike } from '@keygate/core';
 import { createHttpClient, type OutboundHttpClient, type OutboundOptions } from './http-client.js';
 import type { ResolvedAddress, Resolver } from './policy-lookup.js';
 import { startHttpServer, startRawServer, type TestServer } from './testing/servers.js';
+import { TEST_TLS } from './testing/test-certificate.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -492,19 +489,7 @@ describe('outbound client: timeouts, sizes and broken upstreams', () => {
 });
 
 describe('outbound client: https', () => {
-  let tls: { key: string; cert: string };
-  beforeAll(() => {
-    const dir = mkdtempSync(join(tmpdir(), 'keygate-outbound-tls-'));
-    try {
-      execFileSync('openssl', [
-        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=secure.test',
-        '-addext', 'subjectAltName=DNS:secure.test', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-      ], { stdio: 'ignore' });
-      tls = { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  const tls = TEST_TLS;
 
   it('checks resolved addresses for https too, verifies the certificate and pools connections', async () => {
     const upstream = await server((_request, response) => response.end('secure'), { tls });
