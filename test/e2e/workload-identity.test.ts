@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportSPKI, importJWK, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
 import { startTestOidcIssuer, type MintOptions, type TestOidcIssuer } from '@keygate/core/testing';
+import { createKeygateClient, exchangeOidcToken, KeygateApiError } from '@keygate/sdk';
 import { startTestHost, type TestHost } from '../src/host.js';
 
 type Json = Record<string, unknown>;
@@ -286,5 +287,27 @@ describe('would this token be accepted?', () => {
     expect((await exchange(token, { environmentSlug: 'prod' })).status).toBe(200);
     const after = await h.api('POST', `${domainsOf('prod')}/evaluate`, { token });
     expect(after.body).toMatchObject({ accepted: false, replayed: true });
+  });
+});
+
+describe('@keygate/sdk exchangeOidcToken', () => {
+  it('exchanges a token and reads the environment with the key, signed', async () => {
+    const { apiKey, expiresAt } = await exchangeOidcToken({ url: h.url, oidcToken: await mint(), environmentSlug: 'prod' });
+    expect(new Date(expiresAt).getTime()).toBeGreaterThan(Date.now());
+    const keygate = createKeygateClient({ baseUrl: h.url, apiKey });
+    expect((await keygate.getEnvironmentSecrets('app', 'prod')).secrets).toEqual({ DB_PASSWORD: 'pw-prod' });
+    const other = await keygate.getEnvironmentSecrets('app', 'staging').catch((error: unknown) => error);
+    expect(other).toMatchObject({ status: 404 });
+  });
+
+  it('names the provider and learns where the key reads', async () => {
+    const exchanged = await exchangeOidcToken({ url: h.url, oidcToken: await mint(), provider: 'GitHub', projectSlug: 'app', environmentSlug: 'prod' });
+    expect(exchanged).toMatchObject({ apiKey: expect.stringMatching(/^bax-/) as string, projectSlug: 'app', environmentSlug: 'prod' });
+  });
+
+  it('throws a KeygateApiError with the reason when refused', async () => {
+    const error = await exchangeOidcToken({ url: h.url, oidcToken: await mint(github(), { expiresIn: -300, issuedAt: -900 }) }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(KeygateApiError);
+    expect(error).toMatchObject({ status: 401, code: 'UNAUTHENTICATED', detail: 'the token was not accepted (expired)' });
   });
 });
