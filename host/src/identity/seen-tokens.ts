@@ -18,13 +18,18 @@ export class SeenWorkloadTokens {
   }
 
   /** True the first time (issuer, tokenId) is recorded; false for a replay. */
-  async firstUse(issuer: string, tokenId: string, expiresAt: Date, trx: Knex = this.#knex): Promise<boolean> {
-    const result = await trx.raw<{ rowCount: number | null }>('INSERT INTO seen_workload_tokens (issuer, token_id, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [
+  async firstUse(issuer: string, tokenId: string, expiresAt: Date): Promise<boolean> {
+    const result = await this.#knex.raw<{ rowCount: number | null }>('INSERT INTO seen_workload_tokens (issuer, token_id, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [
       issuer,
       tokenId,
       new Date(expiresAt.getTime() + EXPIRY_MARGIN_MS),
     ]);
     return result.rowCount === 1;
+  }
+
+  /** Undoes {@link firstUse} when the exchange failed after it, so the workload may retry. */
+  async forget(issuer: string, tokenId: string): Promise<void> {
+    await this.#knex('seen_workload_tokens').where({ issuer, token_id: tokenId }).delete();
   }
 
   async seen(issuer: string, tokenId: string): Promise<boolean> {
