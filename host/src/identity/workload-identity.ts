@@ -164,7 +164,7 @@ export class WorkloadIdentity {
       status: 200,
       requestId: ctx.requestId,
       ip: ctx.ip,
-      details: { provider: domain.provider, trustDomain: domain.name, issuer, subject: identity.subject, keyPrefix: created.keyPrefix, role: domain.grantedRole, expiresAt: until },
+      details: { provider: domain.provider, trustDomain: domain.name, issuer, subject: identity.subject, tokenId: tokenId.slice(0, 200), keyPrefix: created.keyPrefix, role: domain.grantedRole, expiresAt: until },
       projectId: domain.projectId,
       environmentId: domain.environmentId,
     });

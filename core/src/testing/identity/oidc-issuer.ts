@@ -18,6 +18,8 @@ export interface MintOptions {
   jti?: string | null;
   /** Sign with a key the JWKS does not publish, under this `kid`. */
   unpublishedKid?: string;
+  /** Registered claims to leave out (`exp`, `iat`). */
+  omitClaims?: Array<'exp' | 'iat'>;
 }
 
 export interface TestOidcIssuer {
@@ -89,6 +91,8 @@ export async function startTestOidcIssuer(options: { defaultAudience?: string } 
       if (audience !== undefined && audience !== null) payload.aud = audience;
       if (mint.notBefore !== undefined) payload.nbf = now + mint.notBefore;
       if (mint.jti !== null) payload.jti = mint.jti ?? randomUUID();
+      if (mint.omitClaims?.includes('exp')) delete payload.exp;
+      if (mint.omitClaims?.includes('iat')) delete payload.iat;
       return new SignJWT(payload).setProtectedHeader({ alg: ALG, kid: signer.kid, typ: 'JWT' }).sign(signer.privateKey);
     },
     publicJwk: () => current.publicJwk,
