@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { decodeJwt } from 'jose';
 import { isKeygateError, KeygateError, type IdentityCheck, type IdentityProvider, type IdentityProviderType, type Logger, type PluginServices, type VerifiedIdentity } from '@keygate/core';
@@ -130,7 +131,7 @@ export class WorkloadIdentity {
     const chosen = accepted[0]!;
     const domain = chosen.domain as TrustDomainCandidate;
     const identity = chosen.identity!;
-    const tokenId = identity.tokenId ?? tokenIdOf(identity.claims, request.token);
+    const tokenId = boundedTokenId(identity.tokenId ?? tokenIdOf(identity.claims, request.token));
     const expiresAt = new Date(Date.now() + domain.issuedTokenTtlMinutes * MINUTE_MS);
     // The token id first, on its own: it decides, across replicas, which of two concurrent
     // exchanges of one token wins. Two autocommit statements rather than a transaction halve the
@@ -164,7 +165,7 @@ export class WorkloadIdentity {
       status: 200,
       requestId: ctx.requestId,
       ip: ctx.ip,
-      details: { provider: domain.provider, trustDomain: domain.name, issuer, subject: identity.subject, tokenId: tokenId.slice(0, 200), keyPrefix: created.keyPrefix, role: domain.grantedRole, expiresAt: until },
+      details: { provider: domain.provider, trustDomain: domain.name, issuer, subject: identity.subject, tokenId, keyPrefix: created.keyPrefix, role: domain.grantedRole, expiresAt: until },
       projectId: domain.projectId,
       environmentId: domain.environmentId,
     });
@@ -211,7 +212,7 @@ export class WorkloadIdentity {
     const verdicts: DomainVerdict[] = [];
     for (const domain of domains) verdicts.push(await this.#judge(domain, token));
     const first = verdicts.find((verdict) => verdict.identity !== undefined);
-    const replayed = first !== undefined && (await this.#seen.seen(first.domain.issuer, first.identity!.tokenId ?? tokenIdOf(first.identity!.claims, token)));
+    const replayed = first !== undefined && (await this.#seen.seen(first.domain.issuer, boundedTokenId(first.identity!.tokenId ?? tokenIdOf(first.identity!.claims, token))));
     return {
       accepted: first !== undefined && !replayed,
       trustDomainId: first?.domain.id ?? null,
@@ -236,6 +237,11 @@ function unverifiedIssuer(token: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A plugin may name tokens by ids longer than the column: those are remembered by their hash. */
+function boundedTokenId(tokenId: string): string {
+  return tokenId.length <= 250 ? tokenId : `sha256:${createHash('sha256').update(tokenId).digest('hex')}`;
 }
 
 function actorOf(subject: string): string {
