@@ -240,6 +240,17 @@ describe('the keyless exchange', () => {
     await expectRefused(await mint({ ...good, pipeline_source: 'schedule' }), 'claim-mismatch');
   });
 
+  it('exchanges a Kubernetes service-account token for its service account only', async () => {
+    const domain = { name: 'k8s', provider: 'Kubernetes', issuer: issuer.issuer, audience: 'keygate', settings: { serviceAccount: 'payments/api' } };
+    expect((await h.api('POST', domainsOf('ops'), domain)).status).toBe(201);
+    const pod = (sa: string) => ({ sub: `system:serviceaccount:payments:${sa}`, 'kubernetes.io': { namespace: 'payments', serviceaccount: { name: sa } } });
+    const res = await h.api('POST', `${base}/trust/exchange`, { provider: 'Kubernetes', token: await issuer.mint(pod('api'), { audience: 'keygate' }) }, { authorization: '' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ projectSlug: 'app', environmentSlug: 'ops' });
+    // The GitHub and OIDC domains of the issuer refuse its audience; the Kubernetes domain came closest.
+    await expectRefused(await issuer.mint(pod('worker'), { audience: 'keygate' }), 'claim-mismatch');
+  });
+
   it('refuses garbage cheaply: an audit row and nothing else', async () => {
     const seen = await h.host.services.knex('seen_workload_tokens').count<Array<{ count: string }>>({ count: '*' });
     await expectRefused('not-a-jwt', 'malformed');

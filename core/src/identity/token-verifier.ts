@@ -93,6 +93,8 @@ export class OidcTokenVerifier {
         // Claims are validated after the signature: it was good.
         checks.push({ check: 'signature', passed: true, detail: `signed by key ${JSON.stringify(header.kid ?? null)} of the issuer` });
       }
+      // jose checks the audience before the time claims.
+      if (check === 'lifetime' && reason !== 'missing-claim') checks.push({ check: 'audience', passed: true, detail: `the audience includes ${JSON.stringify(expected.audience)}` });
       return fail(reason, check, detail);
     }
     checks.push({ check: 'signature', passed: true, detail: `signed by key ${JSON.stringify(header.kid ?? null)} of the issuer` });

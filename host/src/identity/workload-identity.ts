@@ -118,8 +118,9 @@ export class WorkloadIdentity {
     for (const candidate of candidates) verdicts.push(await this.#judge(candidate, request.token));
     const accepted = verdicts.filter((verdict) => verdict.identity !== undefined);
     if (accepted.length === 0) {
-      const reasons = new Set(verdicts.map((verdict) => verdict.reason));
-      return this.#refuse(ctx, request, verdicts, reasons.size === 1 ? verdicts[0]!.reason! : 'no-matching-domain', issuer);
+      // The reason of the domain the token came closest to satisfying (the first of equals).
+      const closest = verdicts.reduce((best, verdict) => (passedChecks(verdict) > passedChecks(best) ? verdict : best));
+      return this.#refuse(ctx, request, verdicts, closest.reason ?? 'no-matching-domain', issuer);
     }
     const environments = new Map(accepted.map((verdict) => [verdict.domain.environmentId, verdict.domain as TrustDomainCandidate]));
     if (environments.size > 1) {
@@ -237,6 +238,10 @@ function unverifiedIssuer(token: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+function passedChecks(verdict: DomainVerdict): number {
+  return verdict.checks.filter((check) => check.passed).length;
 }
 
 /** A plugin may name tokens by ids longer than the column: those are remembered by their hash. */
