@@ -12,6 +12,7 @@ import type { ProvidersService } from './providers/providers-service.js';
 import type { ProjectsService } from './projects/projects-service.js';
 import type { EnvironmentsService } from './environments/environments-service.js';
 import type { SecretsService } from './secrets/secrets-service.js';
+import type { WorkloadIdentity } from './identity/workload-identity.js';
 
 export interface PluginCatalog {
   providerCatalog(): Array<{ type: SecretProviderType<never>; plugin: { name: string; version: string } }>;
@@ -38,4 +39,6 @@ export interface HostServices {
   projects: ProjectsService;
   environments: EnvironmentsService;
   secrets: SecretsService;
+  /** Trust domains and the keyless exchange of workload OIDC tokens. */
+  identity: WorkloadIdentity;
 }

@@ -25,6 +25,7 @@ import { ProvidersService } from './providers/providers-service.js';
 import { ProjectsService } from './projects/projects-service.js';
 import { EnvironmentsService } from './environments/environments-service.js';
 import { SecretsService } from './secrets/secrets-service.js';
+import { WorkloadIdentity } from './identity/workload-identity.js';
 import { bootstrap, loadAuditHmacKey, type BootstrapResult } from './tenants/bootstrap.js';
 import { createApp } from './http/app.js';
 import type { HostServices } from './host-services.js';
@@ -105,6 +106,7 @@ export async function startKeygate(config: KeygateConfig, options: StartOptions 
       projects,
       environments,
       secrets,
+      identity: new WorkloadIdentity({ knex: db.knex, keys, audit, logger, types: plugins.identityProviderTypes, pluginServices }),
       plugins: {
         providerCatalog: () =>
           [...plugins.providerTypes.values()].map((type) => ({ type, plugin: pluginOf.get(`provider:${type.type}`) ?? { name: 'unknown', version: '0.0.0' } })),

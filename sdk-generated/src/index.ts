@@ -15,6 +15,7 @@ export {
 export { bearerAuthMiddleware, signedRequestMiddleware, requireApiKey } from './auth.js';
 export { e2eeMiddleware, E2EE_PLAINTEXT_REFUSED } from './e2ee.js';
 export { KeygateApiError, KeygateProtocolError } from './errors.js';
+export { exchangeOidcToken, type ExchangeOidcTokenOptions, type ExchangedKey } from './exchange.js';
 export {
   verifyWebhookSignature,
   signWebhookPayload,

@@ -6,3 +6,6 @@ export { describeSecretProviderConformance } from './provider/suite.js';
 export type { ConformanceOptions, SecretProviderFixture, SecretProviderHarness } from './provider/harness.js';
 export { expectErrorCode } from './provider/assertions.js';
 export { createTestPluginServices, silentLogger } from './services.js';
+export { describeIdentityProviderConformance, type IdentityProviderHarness } from './identity/suite.js';
+export { startTestOidcIssuer, type TestOidcIssuer, type MintOptions } from './identity/oidc-issuer.js';
+export { createTestHttpClient } from './identity/http-client.js';

@@ -777,6 +777,140 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/environments/{environmentId}/trust-domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Environment id (UUID). */
+                environmentId: components["parameters"]["EnvironmentId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The environment's trust domains (which workload tokens may be exchanged for its keys).
+         * @description Needs `apiKeys.read` on the environment (a trust domain mints keys).
+         */
+        get: operations["listTrustDomains"];
+        put?: never;
+        /**
+         * Create a trust domain.
+         * @description Needs `apiKeys.write` on the environment. `provider` names a loaded identity provider
+         *     (`GitHub`, `Kubernetes`, `OIDC`, or a plugin's). The rules must bind a subject: a GitHub
+         *     domain names a repository or owner (`settings.repositoryId` preferred), a Kubernetes domain a
+         *     service account, an OIDC domain has a `sub` rule (`Equals`, or `StartsWith`/`Glob` with a
+         *     literal beginning). Rules that would accept every workload are refused (400, with the reason).
+         */
+        post: operations["createTrustDomain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/environments/{environmentId}/trust-domains/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Environment id (UUID). */
+                environmentId: components["parameters"]["EnvironmentId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Would this token be accepted? Explains each trust domain's checks; issues no key.
+         * @description Needs `apiKeys.read` on the environment. Every trust domain of the environment is tried and
+         *     every check reported (issuer, algorithm, signature, audience, lifetime, each claim rule).
+         *     The token is not consumed: it can still be exchanged afterwards. The token never appears in
+         *     the audit trail.
+         */
+        post: operations["evaluateTrustDomains"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/environments/{environmentId}/trust-domains/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Environment id (UUID). */
+                environmentId: components["parameters"]["EnvironmentId"];
+                id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        get: operations["getTrustDomain"];
+        /**
+         * Replace a trust domain's definition (same body and checks as creation).
+         * @description Keys already issued through the domain keep working until they expire.
+         */
+        put: operations["updateTrustDomain"];
+        post?: never;
+        /**
+         * Delete a trust domain; no further exchanges through it.
+         * @description Keys already issued through the domain keep working until they expire (at most its `issuedTokenTtlMinutes`).
+         */
+        delete: operations["deleteTrustDomain"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange a workload's OIDC token for a short-lived environment key (keyless).
+         * @description Unauthenticated: the OIDC token is the credential. The token's issuer selects the trust
+         *     domains to try; `tenantSlug`, `projectSlug` and `environmentSlug` narrow them (needed only
+         *     when the token satisfies domains of several environments). The token must be signed with an
+         *     asymmetric algorithm by a key the issuer publishes, name the domain's audience, be within its
+         *     lifetime (30 s leeway) and satisfy every rule; each token is accepted once (by `jti`, or by
+         *     its hash when it has none). The key is an environment key with the domain's `grantedRole`,
+         *     expiring after `issuedTokenTtlMinutes` (default 60). Every exchange, accepted or refused,
+         *     is audited as `trust.exchange` with the reason, never the token. A refusal answers 401 with
+         *     a `reason` code (details are for administrators: the audit trail and
+         *     `POST …/trust-domains/evaluate`).
+         */
+        post: operations["exchangeOidcToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trust/exchange": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange a workload's OIDC token for a short-lived key, naming the identity provider (Bella-compatible).
+         * @description Same checks, key and audit as `POST /api/v1/token`, among the trust domains of `provider` only.
+         */
+        post: operations["exchangeTrustToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1185,6 +1319,84 @@ export interface components {
             expiresAt: components["schemas"]["Timestamp"];
             /** @enum {string} */
             tokenType: "Bearer";
+        };
+        /** @description A workload's OIDC token (a signed JWT). */
+        WorkloadToken: string;
+        ClaimRule: {
+            /** @description A claim name; a dotted path reaches into objects (`kubernetes.io.namespace`). */
+            claim: string;
+            /**
+             * @description Case-sensitive, on the whole claim value (numbers and booleans as their JSON text; a list
+             *     claim matches when one element does). `Glob`: `*` any run without `/`, `**` any run,
+             *     `?` one character other than `/`, `\` escapes; everything else is literal.
+             * @enum {string}
+             */
+            operator: "Equals" | "StartsWith" | "Contains" | "Glob";
+            value: string;
+        };
+        TrustDomainInput: {
+            name: components["schemas"]["Name"];
+            description?: components["schemas"]["Description"];
+            /** @description Identity provider type (`GitHub`, `Kubernetes`, `OIDC`, …). */
+            provider: string;
+            /** @description The exact `iss` of accepted tokens (https; http only to loopback). Optional for `GitHub` (https://token.actions.githubusercontent.com). */
+            issuer?: string;
+            /** @description Required in the token's `aud`. */
+            audience: string;
+            claimRules?: components["schemas"]["ClaimRule"][];
+            /** @description Provider-specific: GitHub `{repository, repositoryId, repositoryOwner, repositoryOwnerId, branch, ref, environment, workflow}`; Kubernetes `{serviceAccount: "namespace/name", tokenReview?: {apiServerUrl}}`. */
+            settings?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Role of the issued keys (default `Consumer`, read-only).
+             * @enum {string}
+             */
+            grantedRole?: "Consumer" | "Member";
+            /** @description Lifetime of issued keys (default 60). */
+            issuedTokenTtlMinutes?: number;
+        };
+        TrustDomain: {
+            id: components["schemas"]["Id"];
+            environmentId: components["schemas"]["Id"];
+            name: string;
+            description: string;
+            provider: string;
+            issuer: string;
+            audience: string;
+            claimRules: components["schemas"]["ClaimRule"][];
+            settings: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            grantedRole: "Consumer" | "Member";
+            issuedTokenTtlMinutes: number;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        TrustDomainList: components["schemas"]["Page"] & {
+            items: components["schemas"]["TrustDomain"][];
+        };
+        TrustEvaluation: {
+            /** @description Whether an exchange of this token would now yield a key of this environment. */
+            accepted: boolean;
+            /** @description The domain an exchange would use. */
+            trustDomainId: components["schemas"]["Id"] | null;
+            /** @description The token was already exchanged (each token is accepted once). */
+            replayed: boolean;
+            domains: {
+                id: components["schemas"]["Id"];
+                name: string;
+                provider: string;
+                accepted: boolean;
+                /** @description Why the domain refuses the token (`wrong-issuer`, `bad-signature`, `claim-mismatch`, …). */
+                reason: string | null;
+                checks: {
+                    check: string;
+                    passed: boolean;
+                    detail: string;
+                }[];
+            }[];
         };
     };
     responses: {
@@ -2836,6 +3048,239 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listTrustDomains: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path: {
+                /** @description Environment id (UUID). */
+                environmentId: components["parameters"]["EnvironmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of trust domains, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustDomainList"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    createTrustDomain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Environment id (UUID). */
+                environmentId: components["parameters"]["EnvironmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrustDomainInput"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustDomain"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    evaluateTrustDomains: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Environment id (UUID). */
+                environmentId: components["parameters"]["EnvironmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    token: components["schemas"]["WorkloadToken"];
+                };
+            };
+        };
+        responses: {
+            /** @description The verdict and its explanation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustEvaluation"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getTrustDomain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Environment id (UUID). */
+                environmentId: components["parameters"]["EnvironmentId"];
+                id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trust domain. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustDomain"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateTrustDomain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Environment id (UUID). */
+                environmentId: components["parameters"]["EnvironmentId"];
+                id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrustDomainInput"];
+            };
+        };
+        responses: {
+            /** @description Replaced. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustDomain"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteTrustDomain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Environment id (UUID). */
+                environmentId: components["parameters"]["EnvironmentId"];
+                id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    exchangeOidcToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    oidcToken: components["schemas"]["WorkloadToken"];
+                    tenantSlug?: components["schemas"]["Slug"];
+                    projectSlug?: components["schemas"]["Slug"];
+                    environmentSlug?: components["schemas"]["Slug"];
+                };
+            };
+        };
+        responses: {
+            /** @description The key (shown only here). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description `bax-…`: send as `Authorization: Bearer …`. */
+                        token: string;
+                        expiresAt: components["schemas"]["Timestamp"];
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    exchangeTrustToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description `GitHub`, `Kubernetes`, `OIDC`, or a plugin's identity provider type. */
+                    provider: string;
+                    token: components["schemas"]["WorkloadToken"];
+                    tenantSlug?: components["schemas"]["Slug"];
+                    projectSlug?: components["schemas"]["Slug"];
+                    environmentSlug?: components["schemas"]["Slug"];
+                };
+            };
+        };
+        responses: {
+            /** @description The key (shown only here) and where it reads. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        apiKey: string;
+                        expiresAt: components["schemas"]["Timestamp"];
+                        projectSlug: string;
+                        environmentSlug: string;
+                    };
+                };
             };
             default: components["responses"]["Problem"];
         };

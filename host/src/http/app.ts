@@ -18,6 +18,7 @@ import { keyKindHandlers } from '../keys/kind-routes.js';
 import { auditHandlers } from '../audit/routes.js';
 import { userHandlers } from '../users/routes.js';
 import { cacheRouteMatchers } from './route-matcher-cache.js';
+import { identityHandlers } from '../identity/routes.js';
 
 export interface AppOptions {
   bodyLimitBytes: number;
@@ -30,7 +31,7 @@ export interface AppOptions {
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** Routes under `/api` that need no credentials (they issue them). */
-const PUBLIC_API_PATHS: ReadonlySet<string> = new Set(['/api/v1/auth/login', '/api/v1/auth/refresh']);
+const PUBLIC_API_PATHS: ReadonlySet<string> = new Set(['/api/v1/auth/login', '/api/v1/auth/refresh', '/api/v1/token', '/api/v1/trust/exchange']);
 
 export function handlerTable(s: HostServices): HandlerTable {
   return {
@@ -43,6 +44,7 @@ export function handlerTable(s: HostServices): HandlerTable {
     ...keyKindHandlers(s),
     ...auditHandlers(s),
     ...userHandlers(s),
+    ...identityHandlers(s),
   };
 }
 
