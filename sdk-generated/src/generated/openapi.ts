@@ -126,6 +126,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * The projects the caller may see.
+         * @description Tenant Owners and Admins see all; tenant Users and Viewers only the projects they are members
+         *     of; a project key its own project.
+         */
         get: operations["listProjects"];
         put?: never;
         /** Create a project; it gets the tenant's system provider unless `providerIds` names others. */
@@ -208,6 +213,12 @@ export interface paths {
             };
             cookie?: never;
         };
+        /**
+         * The project's environments the caller may see.
+         * @description Restricted environments (a non-empty member list) are left out for project members who are not
+         *     on their list (project Owners and tenant Owners/Admins see them all); an environment key sees
+         *     only its environment.
+         */
         get: operations["listEnvironments"];
         put?: never;
         /** Create an environment; it gets all the project's providers (in order) unless `providerIds` names a subset. */
