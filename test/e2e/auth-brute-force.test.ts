@@ -38,13 +38,15 @@ afterAll(async () => {
 
 const path = `${base}/projects/app/environments/prod/secrets`;
 
-function from(h: TestHost, ip: string, headers: Record<string, string>) {
-  return h.api('GET', path, undefined, { 'x-forwarded-for': ip, ...headers });
+/** A GET of the environment with exactly these credentials (no default key) from client address `ip`. */
+async function from(h: TestHost, ip: string, headers: Record<string, string>): Promise<{ status: number; body: unknown; headers: Headers }> {
+  const res = await fetch(`${h.url}${path}`, { headers: { 'x-forwarded-for': ip, ...headers } });
+  return { status: res.status, body: JSON.parse(await res.text()) as unknown, headers: res.headers };
 }
 
 function signedWith(keyId: string, secret: string): Record<string, string> {
   const timestamp = signingTimestamp();
-  return { authorization: '', 'x-bella-key-id': keyId, 'x-bella-timestamp': timestamp, 'x-bella-signature': signRequest(secret, { method: 'GET', path, query: '', timestamp, body: '' }) };
+  return { 'x-bella-key-id': keyId, 'x-bella-timestamp': timestamp, 'x-bella-signature': signRequest(secret, { method: 'GET', path, query: '', timestamp, body: '' }) };
 }
 
 const withoutInstance = (body: unknown) => {
@@ -98,6 +100,18 @@ describe('brute force of API key ids', () => {
     expect((await from(a, '198.51.100.9', { authorization: `Bearer ${unknown.apiKey}` })).status).toBe(401);
   });
 
+  it('does not count refusals of a caller who proved the secret (replays), so legitimate clients are not blocked', async () => {
+    const ip = '192.0.2.44';
+    const real = parseApiKey(validKey)!;
+    const headers = signedWith(real.keyId, real.secret);
+    expect((await from(a, ip, headers)).status).toBe(200);
+    for (let i = 0; i < LIMIT * 2; i++) expect((await from(i % 2 === 0 ? a : b, ip, headers)).status, `replay ${i + 1}`).toBe(401);
+    expect((await from(b, ip, { authorization: `Bearer ${validKey}` })).status).toBe(200);
+    // Guessing from the same address is still limited.
+    for (let i = 0; i < LIMIT; i++) expect((await from(a, ip, { authorization: `Bearer ${generateApiKey().apiKey}` })).status).toBe(401);
+    expect((await from(a, ip, { authorization: `Bearer ${generateApiKey().apiKey}` })).status).toBe(429);
+  });
+
   it('audits every failure and refusal without the presented secret', async () => {
     await a.host.services.audit.flush();
     await b.host.services.audit.flush();
@@ -108,7 +122,7 @@ describe('brute force of API key ids', () => {
     expect(rows.filter((r) => r.status === 401)).toHaveLength(LIMIT);
     expect(rows.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(3);
     expect(rows.filter((r) => r.status === 429).every((r) => r.details.rateLimited === true)).toBe(true);
-    expect(rows.map((r) => r.details.reason)).toEqual(expect.arrayContaining(['unknown key id', 'wrong key secret']));
+    expect(rows.map((r) => r.details.reason)).toEqual(expect.arrayContaining(['unknown key id', 'wrong key secret', 'bad-signature']));
     const everything = JSON.stringify(await a.host.services.knex('audit_events').select('*'));
     const real = parseApiKey(validKey)!;
     expect(everything).not.toContain(real.secret);

@@ -80,11 +80,19 @@ export function authenticate(deps: AuthenticateDeps) {
       return;
     }
     const credential = readCredential(req);
-    const deny = async (reason: string, keyId: string | undefined, record?: ApiKeyRecord, user?: { id: string; tenantId: string }): Promise<void> => {
+    /**
+     * `proven`: the caller showed the right secret (a valid signature or token) and was refused for
+     * another reason (replay, disabled or expired key, disabled user). Only unproven failures count
+     * towards the per-address limit: they are what guessing looks like, while a legitimate client
+     * that repeats a signature within a second, or whose key was just disabled, is not guessing.
+     * Whether a failure counts never depends on whether the key id exists.
+     */
+    const deny = async (reason: string, keyId: string | undefined, record?: ApiKeyRecord, user?: { id: string; tenantId: string }, proven = false): Promise<void> => {
       let retryAfter = 0;
-      if (deps.failures && credential.kind !== 'none') {
-        const until = blocked.get(ctx.ip);
-        retryAfter = until !== undefined && until > now() ? Math.ceil((until - now()) / 1000) : await deps.failures.limiter.retryAfter('*', ctx.ip, deps.failures.rule);
+      const until = blocked.get(ctx.ip);
+      if (until !== undefined && until > now()) retryAfter = Math.ceil((until - now()) / 1000);
+      else if (deps.failures && credential.kind !== 'none' && !proven) {
+        retryAfter = await deps.failures.limiter.retryAfter('*', ctx.ip, deps.failures.rule);
         if (retryAfter > 0) {
           if (blocked.size >= 10_000) blocked.clear();
           blocked.set(ctx.ip, now() + retryAfter * 1000);
@@ -129,11 +137,12 @@ export function authenticate(deps: AuthenticateDeps) {
     if (credential.kind === 'jwt') {
       if (!deps.users) return deny('access tokens are not accepted', undefined);
       const verified = await deps.users.tokens.verify(credential.token);
-      if (!verified.ok) return deny(verified.reason, undefined);
+      // An expired token had a valid signature (it is checked first).
+      if (!verified.ok) return deny(verified.reason, undefined, undefined, undefined, verified.reason.includes('ERR_JWT_EXPIRED'));
       const user = await deps.users.store.lookup(verified.claims.userId);
-      if (!user || user.tenantId !== verified.claims.tenantId) return deny('user no longer exists', undefined);
+      if (!user || user.tenantId !== verified.claims.tenantId) return deny('user no longer exists', undefined, undefined, undefined, true);
       const who = { id: user.id, tenantId: user.tenantId };
-      if (user.disabled) return deny('user disabled', undefined, undefined, who);
+      if (user.disabled) return deny('user disabled', undefined, undefined, who, true);
       const principal: Principal = {
         tenantId: user.tenantId,
         tenantSlug: user.tenantSlug,
@@ -174,21 +183,21 @@ export function authenticate(deps: AuthenticateDeps) {
       );
       if (!check.ok) return deny(check.reason, credential.keyId, record);
     }
-    if (!record.enabled) return deny('key disabled', credential.keyId, record);
-    if (record.expiresAt && record.expiresAt.getTime() <= now()) return deny('key expired', credential.keyId, record);
+    if (!record.enabled) return deny('key disabled', credential.keyId, record, undefined, true);
+    if (record.expiresAt && record.expiresAt.getTime() <= now()) return deny('key expired', credential.keyId, record, undefined, true);
     let role = record.role;
     let access: MemberAccess | undefined;
     if (record.scope === 'personal') {
       // A personal key acts as its user, with the user's role now (a demotion applies at once).
       const user = record.userId === null ? undefined : await deps.users?.store.lookup(record.userId);
-      if (!user || user.tenantId !== record.tenantId) return deny('personal key of a user who no longer exists', credential.keyId, record);
-      if (user.disabled) return deny('personal key of a disabled user', credential.keyId, record);
+      if (!user || user.tenantId !== record.tenantId) return deny('personal key of a user who no longer exists', credential.keyId, record, undefined, true);
+      if (user.disabled) return deny('personal key of a disabled user', credential.keyId, record, undefined, true);
       role = user.tenantRole;
       access = await accessOf(user.id, role);
     }
     // Last, so that only a request that is otherwise accepted uses up its signature.
     if (credential.kind === 'signed' && deps.replay && !(await deps.replay.firstUse(credential.keyId, credential.signature, Date.parse(credential.timestamp)))) {
-      return deny('replayed signature', credential.keyId, record);
+      return deny('replayed signature', credential.keyId, record, undefined, true);
     }
 
     const principal: Principal = {
