@@ -67,6 +67,20 @@ describe('project memberships', () => {
     expect((await as('loner@example.com')('GET', `${base}/projects`)).body).toMatchObject({ items: [], total: 0 });
   });
 
+  it('a member’s personal key acts with the member’s project roles, as they are at each request', async () => {
+    await user('keyholder@example.com');
+    const id = users.get('keyholder@example.com')!.id;
+    expect((await h.api('POST', `${base}/projects/app/members`, { userId: id, role: 'Consumer' })).status).toBe(201);
+    const created = await as('keyholder@example.com')('POST', `${base}/users/me/api-keys`, { clientName: 'laptop' });
+    expect(created.status).toBe(201);
+    const personal = (created.body as Json).apiKey as string;
+    const read = () => h.api('GET', `${base}/projects/app/environments/dev/secrets`, undefined, { authorization: `Bearer ${personal}` });
+    expect((await read()).status).toBe(200);
+    expect((await h.api('GET', `${base}/projects/other/environments/dev/secrets`, undefined, { authorization: `Bearer ${personal}` })).status).toBe(404);
+    expect((await h.api('DELETE', `${base}/projects/app/members/${id}`)).status).toBe(204);
+    expect((await read()).status).toBe(404);
+  });
+
   it('a tenant Viewer member reads the project by the project role and keeps audit.read', async () => {
     const viewer = as('viewer@example.com');
     expect(((await viewer('GET', `${base}/projects/app/environments/dev/secrets`)).body as Json).secrets).toMatchObject({ DB: 'dev-db' });
