@@ -1,5 +1,6 @@
 import { GLOBAL_OPTIONS, firstOperand, parseLine, type Flags } from './args.js';
 import type { Command } from './commands/command.js';
+import { audit } from './commands/audit.js';
 import { context } from './commands/context.js';
 import { exec } from './commands/exec.js';
 import { pull } from './commands/pull.js';
@@ -10,7 +11,7 @@ import type { Io } from './io.js';
 import { Session } from './session.js';
 import { CLI_VERSION } from './version.js';
 
-export const COMMANDS: readonly Command[] = [pull, run, exec, secrets, context];
+export const COMMANDS: readonly Command[] = [pull, run, exec, secrets, audit, context];
 
 export function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

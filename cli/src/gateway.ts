@@ -8,7 +8,12 @@ import {
   type SecretType,
   type SecretWithValue,
 } from '@keygate/sdk';
+import type { operations } from '@keygate/sdk';
 import { CliError } from './errors.js';
+
+export type AccessLogQuery = NonNullable<operations['listAccessLogs']['parameters']['query']>;
+export type AccessLogPage = operations['listAccessLogs']['responses'][200]['content']['application/json'];
+export type AuditVerification = operations['verifyAccessLogs']['responses'][200]['content']['application/json'];
 
 export interface Target {
   project: string;
@@ -85,6 +90,16 @@ export class Gateway {
 
   deleteSecret(target: Target, provider: string, key: string): Promise<void> {
     return this.call((signal) => this.client.deleteSecret(target.project, target.environment, provider, key, { signal }));
+  }
+
+  /** One page of the tenant's audit trail, newest first. */
+  accessLogs(query: AccessLogQuery): Promise<AccessLogPage> {
+    return this.call(async (signal) => expectData(await this.client.GET('/api/v1/access-logs', { params: { query }, signal })));
+  }
+
+  /** Recomputes the audit trail's hash chain on the gateway. */
+  verifyAccessLogs(): Promise<AuditVerification> {
+    return this.call(async (signal) => expectData(await this.client.POST('/api/v1/access-logs/verify', { signal })));
   }
 
   /** The calling key's scope; undefined from a gateway that predates `GET /api/v1/keys/me`. */

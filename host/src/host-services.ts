@@ -7,6 +7,8 @@ import type { ApiKeyStore } from './auth/api-keys.js';
 import type { ReplayGuard } from './auth/replay-guard.js';
 import type { AccessTokens } from './auth/access-tokens.js';
 import type { UserStore } from './users/users-store.js';
+import type { MembershipStore } from './members/memberships-store.js';
+import type { FailureLimiter, FailureRule } from './auth/failure-limiter.js';
 import type { ProviderRegistry } from './providers/provider-registry.js';
 import type { ProvidersService } from './providers/providers-service.js';
 import type { ProjectsService } from './projects/projects-service.js';
@@ -31,6 +33,10 @@ export interface HostServices {
   replay: ReplayGuard;
   /** Local users, their refresh tokens and failed logins. */
   users: UserStore;
+  /** Project memberships and environment member lists. */
+  memberships: MembershipStore;
+  /** Failed API-key authentications per client address (brute force of key ids). */
+  authFailures: { limiter: FailureLimiter; rule: FailureRule };
   /** Signs and verifies users' access tokens (JWT). */
   tokens: AccessTokens;
   registry: ProviderRegistry;

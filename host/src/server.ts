@@ -20,6 +20,8 @@ import { ApiKeyStore } from './auth/api-keys.js';
 import { ReplayGuard } from './auth/replay-guard.js';
 import { AccessTokens } from './auth/access-tokens.js';
 import { UserStore } from './users/users-store.js';
+import { MembershipStore } from './members/memberships-store.js';
+import { FailureLimiter } from './auth/failure-limiter.js';
 import { ProviderRegistry } from './providers/provider-registry.js';
 import { ProvidersService } from './providers/providers-service.js';
 import { ProjectsService } from './projects/projects-service.js';
@@ -100,6 +102,11 @@ export async function startKeygate(config: KeygateConfig, options: StartOptions 
       keys,
       replay: new ReplayGuard(db.knex),
       users: new UserStore(db.knex, feed),
+      memberships: new MembershipStore(db.knex, feed),
+      authFailures: {
+        limiter: new FailureLimiter(db.knex, 'api-key'),
+        rule: { windowMs: config.security.authFailures.windowSeconds * 1000, perIpSubject: config.security.authFailures.maxPerIp },
+      },
       tokens: await AccessTokens.load(db.knex, keyring),
       registry,
       providers,

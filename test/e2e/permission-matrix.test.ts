@@ -27,8 +27,11 @@ function documentedMatrix(): Map<string, Set<string>> {
 const matrix = documentedMatrix();
 let h: TestHost;
 let environmentId: string;
-const keys = new Map<string, string>();
+let spareMemberId: string;
+/** Caller label (a column, or `<column> (user)`) → bearer credential. */
+const credentials = new Map<string, { column: string; bearer: string }>();
 let counter = 0;
+const PASSWORD = 'a long enough passphrase';
 
 /** One representative request per action, inside the caller's own project and environment. */
 const probes: Record<string, () => [method: string, path: string, body?: unknown]> = {
@@ -42,11 +45,25 @@ const probes: Record<string, () => [method: string, path: string, body?: unknown
   'secrets.write': () => ['PUT', `${base}/projects/app/environments/prod/providers/system/secrets/K`, { value: `v${++counter}` }],
   'apiKeys.read': () => ['GET', `${base}/environments/${environmentId}/api-keys`],
   'apiKeys.write': () => ['POST', `${base}/environments/${environmentId}/api-keys`, {}],
+  'members.read': () => ['GET', `${base}/projects/app/members`],
+  'members.write': () => ['PUT', `${base}/projects/app/members/${spareMemberId}`, { role: ++counter % 2 === 0 ? 'Consumer' : 'Member' }],
   'audit.read': () => ['GET', `${base}/access-logs`],
   'audit.verify': () => ['POST', `${base}/access-logs/verify`],
   'users.read': () => ['GET', `${base}/users`],
-  'users.write': () => ['POST', `${base}/users`, { email: `u${++counter}@example.com`, password: 'a long enough passphrase', tenantRole: 'Viewer' }],
+  'users.write': () => ['POST', `${base}/users`, { email: `u${++counter}@example.com`, password: PASSWORD, tenantRole: 'Viewer' }],
 };
+
+async function createUser(email: string, tenantRole: string): Promise<string> {
+  const res = await h.api('POST', `${base}/users`, { email, password: PASSWORD, tenantRole });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return (res.body as Json).id as string;
+}
+
+async function login(email: string): Promise<string> {
+  const res = await h.api('POST', `${base}/auth/login`, { email, password: PASSWORD }, { authorization: '' });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return (res.body as Json).accessToken as string;
+}
 
 beforeAll(async () => {
   h = await startTestHost();
@@ -55,8 +72,20 @@ beforeAll(async () => {
   environmentId = (env.body as Json).id as string;
   const projectId = ((await h.api('GET', `${base}/projects/app`)).body as Json).id as string;
   const tenantId = h.host.bootstrap.tenantId;
-  for (const caller of matrix.keys()) {
-    const [scope, role] = caller.split(':') as ['tenant' | 'project' | 'environment', string];
+  spareMemberId = await createUser('spare@example.com', 'User');
+  expect((await h.api('POST', `${base}/projects/app/members`, { userId: spareMemberId, role: 'Consumer' })).status).toBe(201);
+  for (const column of matrix.keys()) {
+    const [kind, role] = column.split(':') as [string, string];
+    if (kind === 'member') {
+      // A tenant User who is a member of project "app" with this project role.
+      const email = `member-${role.toLowerCase()}@example.com`;
+      const userId = await createUser(email, 'User');
+      expect((await h.api('POST', `${base}/projects/app/members`, { email, role })).status).toBe(201);
+      expect(userId).toBeTruthy();
+      credentials.set(column, { column, bearer: await login(email) });
+      continue;
+    }
+    const scope = kind as 'tenant' | 'project' | 'environment';
     const created = await h.host.services.keys.create({
       tenantId,
       scope,
@@ -64,7 +93,13 @@ beforeAll(async () => {
       ...(scope === 'tenant' ? {} : { projectId }),
       ...(scope === 'environment' ? { environmentId } : {}),
     });
-    keys.set(caller, created.apiKey);
+    credentials.set(column, { column, bearer: created.apiKey });
+    if (scope === 'tenant') {
+      // The same column once more as a logged-in user of that tenant role (no memberships).
+      const email = `tenant-${role.toLowerCase()}@example.com`;
+      await createUser(email, role);
+      credentials.set(`${column} (user)`, { column, bearer: await login(email) });
+    }
   }
 });
 afterAll(async () => {
@@ -79,12 +114,18 @@ describe('the permission matrix (host/PERMISSIONS.md)', () => {
     expect(Object.keys(probes).sort()).toEqual([...new Set(Object.values(PERMISSIONS).flat())].sort());
   });
 
-  for (const caller of matrix.keys()) {
+  it('has a caller for every column, and users for every member and tenant column', () => {
+    expect(new Set([...credentials.values()].map((c) => c.column))).toEqual(new Set(matrix.keys()));
+    expect([...credentials.keys()].filter((label) => label.endsWith('(user)'))).toHaveLength(4);
+  });
+
+  for (const caller of [...matrix.keys()].flatMap((c) => (c.startsWith('tenant:') ? [c, `${c} (user)`] : [c]))) {
     it(`holds for ${caller} on every action`, async () => {
+      const { column, bearer } = credentials.get(caller)!;
       for (const action of Object.keys(probes)) {
         const [method, path, body] = probes[action]!();
-        const res = await h.api(method, path, body, { authorization: `Bearer ${keys.get(caller)!}` });
-        const allowed = matrix.get(caller)!.has(action);
+        const res = await h.api(method, path, body, { authorization: `Bearer ${bearer}` });
+        const allowed = matrix.get(column)!.has(action);
         if (allowed) expect(res.status, `${caller} ${action}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
         else expect(res.status, `${caller} ${action}`).toBe(404);
       }

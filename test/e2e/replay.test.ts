@@ -107,6 +107,19 @@ describe('signed requests', () => {
     expect(await send(request, { ...sign(request), authorization: `Bearer ${h.apiKey}` })).toBe(401);
   });
 
+  it('accept exactly one of many concurrent copies, and every one of many concurrent distinct signatures', async () => {
+    // Concurrent checks are batched into one statement: duplicates inside a batch must still lose.
+    const request = { method: 'GET', url: `${base}/projects?limit=3` };
+    const headers = sign({ ...request, timestamp: signingTimestamp(new Date(Date.now() - 100_000)) });
+    const copies = await Promise.all(Array.from({ length: 12 }, () => send(request, headers)));
+    expect(copies.filter((status) => status === 200)).toHaveLength(1);
+    expect(copies.filter((status) => status === 401)).toHaveLength(11);
+    const distinct = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => send(request, sign({ ...request, timestamp: signingTimestamp(new Date(Date.now() - 200_000 - i * 1000)) }))),
+    );
+    expect(distinct.every((status) => status === 200)).toBe(true);
+  });
+
   it('bearer requests are not subject to replay protection', async () => {
     for (let i = 0; i < 3; i++) expect(await send({ method: 'GET', url: `${base}/projects` }, { authorization: `Bearer ${h.apiKey}` })).toBe(200);
   });

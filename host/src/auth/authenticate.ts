@@ -6,7 +6,8 @@ import type { ReplayGuard } from './replay-guard.js';
 import type { AccessTokens } from './access-tokens.js';
 import type { UserStore } from '../users/users-store.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { Principal, RequestContext } from '../http/request-context.js';
+import type { MemberAccess, Principal, RequestContext } from '../http/request-context.js';
+import type { FailureLimiter, FailureRule } from './failure-limiter.js';
 
 export interface RawBodyRequest extends Request {
   rawBody?: Buffer;
@@ -52,8 +53,10 @@ export interface AuthenticateDeps {
   audit: AuditLog;
   /** Refuses a signed request whose signature was already accepted (on any replica). */
   replay?: ReplayGuard;
-  /** Users' access tokens; without them a JWT is refused. */
-  users?: { store: UserStore; tokens: AccessTokens };
+  /** Users' access tokens (and project memberships); without them a JWT is refused. */
+  users?: { store: UserStore; tokens: AccessTokens; memberships?: { accessOf(userId: string): Promise<MemberAccess> } };
+  /** Counts failed authentications per client address (on every replica) and answers 429 past the rule. */
+  failures?: { limiter: FailureLimiter; rule: FailureRule };
   /** Full paths (e.g. `/api/v1/auth/login`) that need no credentials. */
   publicPaths?: ReadonlySet<string>;
   now?: () => number;
@@ -65,6 +68,11 @@ export interface AuthenticateDeps {
  */
 export function authenticate(deps: AuthenticateDeps) {
   const now = deps.now ?? Date.now;
+  // Addresses this replica saw go over the limit, until when: refused before any key lookup, so a
+  // blocked client cannot tell a right key from a wrong one either.
+  const blocked = new Map<string, number>();
+  const accessOf = async (userId: string, role: string): Promise<MemberAccess | undefined> =>
+    role === 'User' || role === 'Viewer' ? deps.users?.memberships?.accessOf(userId) : undefined;
   return async (req: RawBodyRequest, res: Response, next: NextFunction): Promise<void> => {
     const ctx = res.locals.ctx as Omit<RequestContext, 'principal'>;
     if (deps.publicPaths?.has(req.baseUrl + req.path)) {
@@ -72,7 +80,26 @@ export function authenticate(deps: AuthenticateDeps) {
       return;
     }
     const credential = readCredential(req);
-    const deny = async (reason: string, keyId: string | undefined, record?: ApiKeyRecord, user?: { id: string; tenantId: string }): Promise<void> => {
+    /**
+     * `proven`: the caller showed the right secret (a valid signature or token) and was refused for
+     * another reason (replay, disabled or expired key, disabled user). Only unproven failures count
+     * towards the per-address limit: they are what guessing looks like, while a legitimate client
+     * that repeats a signature within a second, or whose key was just disabled, is not guessing.
+     * Whether a failure counts never depends on whether the key id exists.
+     */
+    const deny = async (reason: string, keyId: string | undefined, record?: ApiKeyRecord, user?: { id: string; tenantId: string }, proven = false): Promise<void> => {
+      let retryAfter = 0;
+      const until = blocked.get(ctx.ip);
+      if (until !== undefined && until > now()) retryAfter = Math.ceil((until - now()) / 1000);
+      else if (deps.failures && credential.kind !== 'none' && !proven) {
+        retryAfter = await deps.failures.limiter.retryAfter('*', ctx.ip, deps.failures.rule);
+        if (retryAfter > 0) {
+          if (blocked.size >= 10_000) blocked.clear();
+          blocked.set(ctx.ip, now() + retryAfter * 1000);
+        } else {
+          await deps.failures.limiter.record('*', ctx.ip, deps.failures.rule.windowMs);
+        }
+      }
       await deps.audit.record({
         tenantId: record?.tenantId ?? user?.tenantId ?? null,
         actorType: user ? 'user' : keyId ? 'api-key' : 'anonymous',
@@ -81,11 +108,16 @@ export function authenticate(deps: AuthenticateDeps) {
         targetType: 'request',
         target: `${req.method} ${req.path}`,
         outcome: 'denied',
-        status: 401,
+        status: retryAfter > 0 ? 429 : 401,
         requestId: ctx.requestId,
         ip: ctx.ip,
-        details: { reason },
+        details: retryAfter > 0 ? { reason, rateLimited: true } : { reason },
       });
+      if (retryAfter > 0) {
+        res.setHeader('Retry-After', String(retryAfter));
+        next(new KeygateError('RATE_LIMITED', `too many failed authentications from this address; retry after ${retryAfter} s`, { retryable: true }));
+        return;
+      }
       const detail =
         credential.kind === 'none'
           ? 'authentication required: send Authorization: Bearer bax-… (or a user access token) or signed X-Bella-* headers'
@@ -96,15 +128,21 @@ export function authenticate(deps: AuthenticateDeps) {
     };
 
     if (credential.kind === 'none') return deny('no credentials', undefined);
+    const blockedUntil = blocked.get(ctx.ip);
+    if (blockedUntil !== undefined) {
+      if (blockedUntil > now()) return deny('client address blocked after repeated authentication failures', undefined);
+      blocked.delete(ctx.ip);
+    }
     if (credential.kind === 'malformed') return deny(credential.reason, credential.keyId);
     if (credential.kind === 'jwt') {
       if (!deps.users) return deny('access tokens are not accepted', undefined);
       const verified = await deps.users.tokens.verify(credential.token);
-      if (!verified.ok) return deny(verified.reason, undefined);
+      // An expired token had a valid signature (it is checked first).
+      if (!verified.ok) return deny(verified.reason, undefined, undefined, undefined, verified.reason.includes('ERR_JWT_EXPIRED'));
       const user = await deps.users.store.lookup(verified.claims.userId);
-      if (!user || user.tenantId !== verified.claims.tenantId) return deny('user no longer exists', undefined);
+      if (!user || user.tenantId !== verified.claims.tenantId) return deny('user no longer exists', undefined, undefined, undefined, true);
       const who = { id: user.id, tenantId: user.tenantId };
-      if (user.disabled) return deny('user disabled', undefined, undefined, who);
+      if (user.disabled) return deny('user disabled', undefined, undefined, who, true);
       const principal: Principal = {
         tenantId: user.tenantId,
         tenantSlug: user.tenantSlug,
@@ -117,6 +155,8 @@ export function authenticate(deps: AuthenticateDeps) {
         environmentId: null,
         scopes: null,
       };
+      const access = await accessOf(user.id, user.tenantRole);
+      if (access) principal.access = access;
       res.locals.ctx = { ...ctx, principal } satisfies RequestContext;
       next();
       return;
@@ -143,19 +183,21 @@ export function authenticate(deps: AuthenticateDeps) {
       );
       if (!check.ok) return deny(check.reason, credential.keyId, record);
     }
-    if (!record.enabled) return deny('key disabled', credential.keyId, record);
-    if (record.expiresAt && record.expiresAt.getTime() <= now()) return deny('key expired', credential.keyId, record);
+    if (!record.enabled) return deny('key disabled', credential.keyId, record, undefined, true);
+    if (record.expiresAt && record.expiresAt.getTime() <= now()) return deny('key expired', credential.keyId, record, undefined, true);
     let role = record.role;
+    let access: MemberAccess | undefined;
     if (record.scope === 'personal') {
       // A personal key acts as its user, with the user's role now (a demotion applies at once).
       const user = record.userId === null ? undefined : await deps.users?.store.lookup(record.userId);
-      if (!user || user.tenantId !== record.tenantId) return deny('personal key of a user who no longer exists', credential.keyId, record);
-      if (user.disabled) return deny('personal key of a disabled user', credential.keyId, record);
+      if (!user || user.tenantId !== record.tenantId) return deny('personal key of a user who no longer exists', credential.keyId, record, undefined, true);
+      if (user.disabled) return deny('personal key of a disabled user', credential.keyId, record, undefined, true);
       role = user.tenantRole;
+      access = await accessOf(user.id, role);
     }
     // Last, so that only a request that is otherwise accepted uses up its signature.
     if (credential.kind === 'signed' && deps.replay && !(await deps.replay.firstUse(credential.keyId, credential.signature, Date.parse(credential.timestamp)))) {
-      return deny('replayed signature', credential.keyId, record);
+      return deny('replayed signature', credential.keyId, record, undefined, true);
     }
 
     const principal: Principal = {
@@ -168,6 +210,7 @@ export function authenticate(deps: AuthenticateDeps) {
       projectId: record.projectId,
       environmentId: record.environmentId,
       scopes: record.scopes,
+      ...(access === undefined ? {} : { access }),
     };
     res.locals.ctx = { ...ctx, principal } satisfies RequestContext;
     next();

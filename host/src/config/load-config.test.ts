@@ -52,7 +52,7 @@ describe('loadConfig: defaults', () => {
       database: { poolMax: 10, embedded: {} },
       plugins: [{ package: '@keygate/provider-local', options: {}, source: 'plugins (system provider, always loaded)' }],
       providers: [],
-      security: {},
+      security: { authFailures: { maxPerIp: 30, windowSeconds: 300 } },
       outbound: { allowLoopback: false, allowPrivate: false, connectTimeoutMs: 5000, timeoutMs: 15_000, maxResponseBytes: 5 * 1024 * 1024, allowedNetworks: [] },
       secrets: { maxValueBytes: 64 * 1024 },
       providerTimeoutMs: 10_000,
@@ -156,7 +156,7 @@ describe('loadConfig: ${VAR} interpolation', () => {
 
   it('treats a setting that is only an empty substitution as not set', async () => {
     const config = await loadYaml('security:\n  bootstrapApiKey: ${BOOTSTRAP:-}\ntenant:\n  name: "${TENANT_NAME}"\n', { TENANT_NAME: '' });
-    expect(config.security).toEqual({});
+    expect(config.security).toEqual({ authFailures: { maxPerIp: 30, windowSeconds: 300 } });
     expect(config.tenant.name).toBe('Default');
   });
 
@@ -182,7 +182,7 @@ describe('loadConfig: environment overrides', () => {
     expect(config.server.port).toBe(7000);
     expect(config.database.url).toBe('postgres://u:p@h/db');
     expect(config.dataDir).toBe('/srv/keygate');
-    expect(config.security).toEqual({ bootstrapApiKey: VALID_BOOTSTRAP_KEY, masterKey });
+    expect(config.security).toEqual({ bootstrapApiKey: VALID_BOOTSTRAP_KEY, masterKey, authFailures: { maxPerIp: 30, windowSeconds: 300 } });
     expect(config.outbound.allowLoopback).toBe(true);
     expect(config.logging).toEqual({ level: 'warn', format: 'pretty' });
   });

@@ -70,6 +70,10 @@ export const keygateConfigSchema: JsonSchema = {
       masterKeys: { type: 'object', additionalProperties: { type: 'string', minLength: 1, 'x-keygate-secret': true } },
       activeKeyId: { type: 'string', minLength: 1 },
       bootstrapApiKey: { type: 'string', pattern: BOOTSTRAP_API_KEY_PATTERN, 'x-keygate-secret': true },
+      authFailures: section({
+        maxPerIp: integer(1, 30),
+        windowSeconds: integer(1, 300),
+      }),
     }),
     outbound: section({
       allowLoopback: { type: 'boolean', default: false },

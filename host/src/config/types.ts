@@ -72,6 +72,14 @@ export interface SecurityConfig {
   activeKeyId?: string;
   /** An API key (`bax-…`) accepted with full rights on the default tenant, to bootstrap automation. */
   bootstrapApiKey?: string;
+  /** Failed API-key or access-token authentications allowed per client address before 429. */
+  authFailures: AuthFailuresConfig;
+}
+
+export interface AuthFailuresConfig {
+  /** Failures per client address within the window; the next attempt answers 429. */
+  maxPerIp: number;
+  windowSeconds: number;
 }
 
 export interface OutboundConfig {

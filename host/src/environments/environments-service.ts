@@ -52,8 +52,12 @@ export class EnvironmentsService {
     return row;
   }
 
-  async list(project: ProjectRow, limit: number, offset: number, onlyId?: string): Promise<{ rows: EnvironmentRow[]; total: number }> {
-    const scoped = () => this.#knex('environments').where({ project_id: project.id, ...(onlyId ? { id: onlyId } : {}) });
+  /** A page of the project's environments: only `onlyId` if given, never those in `excludeIds`. */
+  async list(project: ProjectRow, limit: number, offset: number, onlyId?: string, excludeIds: readonly string[] = []): Promise<{ rows: EnvironmentRow[]; total: number }> {
+    const scoped = () => {
+      const query = this.#knex('environments').where({ project_id: project.id, ...(onlyId ? { id: onlyId } : {}) });
+      return excludeIds.length > 0 ? query.whereNotIn('id', excludeIds) : query;
+    };
     return listPage<EnvironmentRow>(scoped, ['created_at', 'id'], limit, offset);
   }
 

@@ -1,7 +1,7 @@
 import type { HandlerTable } from '../http/operations.js';
 import type { HostServices } from '../host-services.js';
 import type { RequestContext } from '../http/request-context.js';
-import { authorize, isAllowed } from '../auth/policy.js';
+import { authorize, hiddenEnvironmentIds, isAllowed } from '../auth/policy.js';
 import { recordAction } from '../audit/record-action.js';
 import { page } from '../shared/paging.js';
 import { NotFoundError } from '@keygate/core';
@@ -46,7 +46,7 @@ export function environmentHandlers(s: HostServices): EnvironmentHandlers {
       const { limit, offset } = page(query);
       const onlyId = ctx.principal.scope === 'environment' ? (ctx.principal.environmentId ?? undefined) : undefined;
       if (ctx.principal.scope !== 'environment') authorize(ctx.principal, 'environments.read', { projectId: project.id }, `project "${params.projectRef}"`);
-      const { rows, total } = await s.environments.list(project, limit, offset, onlyId);
+      const { rows, total } = await s.environments.list(project, limit, offset, onlyId, hiddenEnvironmentIds(ctx.principal, project.id));
       return { status: 200, body: { items: await Promise.all(rows.map((r) => s.environments.toApi(r))), total, limit, offset } };
     },
     createEnvironment: async ({ params, body, ctx }) => {

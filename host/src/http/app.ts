@@ -17,6 +17,7 @@ import { keyHandlers } from '../keys/routes.js';
 import { keyKindHandlers } from '../keys/kind-routes.js';
 import { auditHandlers } from '../audit/routes.js';
 import { userHandlers } from '../users/routes.js';
+import { memberHandlers } from '../members/routes.js';
 import { cacheRouteMatchers } from './route-matcher-cache.js';
 import { identityHandlers } from '../identity/routes.js';
 
@@ -45,6 +46,7 @@ export function handlerTable(s: HostServices): HandlerTable {
     ...auditHandlers(s),
     ...userHandlers(s),
     ...identityHandlers(s),
+    ...memberHandlers(s),
   };
 }
 
@@ -74,7 +76,7 @@ export function createApp(s: HostServices, options: AppOptions): express.Express
       },
     }),
   );
-  app.use('/api', authenticate({ keys: s.keys, audit: s.audit, replay: s.replay, users: { store: s.users, tokens: s.tokens }, publicPaths: PUBLIC_API_PATHS }));
+  app.use('/api', authenticate({ keys: s.keys, audit: s.audit, replay: s.replay, users: { store: s.users, tokens: s.tokens, memberships: s.memberships }, failures: s.authFailures, publicPaths: PUBLIC_API_PATHS }));
   app.use(
     OpenApiValidator.middleware({
       apiSpec: structuredClone(document) as never,

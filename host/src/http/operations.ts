@@ -57,12 +57,25 @@ export interface BindOptions {
 export const SECRET_BEARING_OPERATIONS: ReadonlySet<OperationId> = new Set<OperationId>(['getEnvironmentSecrets', 'getSecret']);
 
 /** The client's E2EE public key, if the request asked for encryption; a malformed one is a 400. */
+/**
+ * Parsed client keys by header value: a client keeps its key pair across requests, and parsing SPKI
+ * DER costs about as much as the rest of the encryption. Bounded; cleared when full.
+ */
+const clientKeys = new Map<string, KeyObject>();
+const MAX_CLIENT_KEYS = 1000;
+
 function e2eePublicKey(req: Request): KeyObject | undefined {
   const header = req.headers[E2EE_HEADER];
   if (header === undefined) return undefined;
   // Node joins a repeated header with ", ", which the base64 check refuses.
+  const value = Array.isArray(header) ? header.join(', ') : header;
+  const cached = clientKeys.get(value);
+  if (cached) return cached;
   try {
-    return importE2eePublicKey(Array.isArray(header) ? header.join(', ') : header);
+    const key = importE2eePublicKey(value);
+    if (clientKeys.size >= MAX_CLIENT_KEYS) clientKeys.clear();
+    clientKeys.set(value, key);
+    return key;
   } catch (error) {
     const reason = error instanceof TypeError ? error.message : 'X-E2E-Public-Key is invalid';
     throw new KeygateError('INVALID_INPUT', `${reason} (base64 of a P-256 public key in SPKI DER form)`);

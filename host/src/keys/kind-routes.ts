@@ -3,7 +3,7 @@ import type { HandlerTable } from '../http/operations.js';
 import type { HostServices } from '../host-services.js';
 import type { RequestContext } from '../http/request-context.js';
 import type { ApiKeyFilter } from '../auth/api-keys.js';
-import { authorize, isTenantWide } from '../auth/policy.js';
+import { authorize, mayWriteProjectKeys } from '../auth/policy.js';
 import { visibleProject } from '../projects/routes.js';
 import { keyManagement, keyToApi } from './key-management.js';
 
@@ -34,7 +34,7 @@ async function projectKeys(s: HostServices, ctx: RequestContext, ref: string, ac
   const project = await visibleProject(s, ctx, ref, 'projects.read');
   const what = `project "${ref}"`;
   authorize(ctx.principal, action, { projectId: project.id }, what);
-  if (action === 'apiKeys.write' && !isTenantWide(ctx.principal)) {
+  if (action === 'apiKeys.write' && !mayWriteProjectKeys(ctx.principal, project.id)) {
     throw new KeygateError('NOT_FOUND', `${what} not found`, { extensions: { denied: 'projectApiKeys.write' } });
   }
   return { filter: { tenantId: ctx.principal.tenantId, scope: 'project', projectId: project.id }, projectId: project.id };

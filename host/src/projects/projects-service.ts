@@ -43,8 +43,12 @@ export class ProjectsService {
     return row;
   }
 
-  async list(tenantId: string, limit: number, offset: number, onlyId?: string): Promise<{ rows: ProjectRow[]; total: number }> {
-    const scoped = () => this.#knex('projects').where({ tenant_id: tenantId, ...(onlyId ? { id: onlyId } : {}) });
+  /** A page of the tenant's projects; `onlyIds` limits it to those (the ones the caller may see). */
+  async list(tenantId: string, limit: number, offset: number, onlyIds?: readonly string[]): Promise<{ rows: ProjectRow[]; total: number }> {
+    const scoped = () => {
+      const query = this.#knex('projects').where({ tenant_id: tenantId });
+      return onlyIds ? query.whereIn('id', onlyIds) : query;
+    };
     return listPage<ProjectRow>(scoped, ['created_at', 'id'], limit, offset);
   }
 

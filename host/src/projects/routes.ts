@@ -1,6 +1,6 @@
 import type { HandlerTable } from '../http/operations.js';
 import type { HostServices } from '../host-services.js';
-import { authorize } from '../auth/policy.js';
+import { actsByMembership, authorize, listableProjectIds } from '../auth/policy.js';
 import { recordAction } from '../audit/record-action.js';
 import { page } from '../shared/paging.js';
 import { projectToApi, type ProjectRow } from './projects-service.js';
@@ -13,7 +13,8 @@ type ProjectHandlers = Pick<
 
 /** Finds a project the caller may act on; anything else is 404. */
 export async function visibleProject(s: HostServices, ctx: RequestContext, ref: string, action: 'projects.read' | 'projects.write'): Promise<ProjectRow> {
-  authorize(ctx.principal, action, ctx.principal.projectId ? { projectId: ctx.principal.projectId } : {}, `project "${ref}"`);
+  // Members of projects are checked against the project itself, once it is found.
+  if (!actsByMembership(ctx.principal)) authorize(ctx.principal, action, ctx.principal.projectId ? { projectId: ctx.principal.projectId } : {}, `project "${ref}"`);
   const project = await s.projects.find(ctx.principal.tenantId, ref);
   authorize(ctx.principal, action, { projectId: project.id }, `project "${ref}"`);
   return project;
@@ -23,9 +24,9 @@ export function projectHandlers(s: HostServices): ProjectHandlers {
   return {
     listProjects: async ({ query, ctx }) => {
       const { principal } = ctx;
-      authorize(principal, 'projects.read', principal.projectId ? { projectId: principal.projectId } : {}, 'projects');
+      if (!actsByMembership(principal)) authorize(principal, 'projects.read', principal.projectId ? { projectId: principal.projectId } : {}, 'projects');
       const { limit, offset } = page(query);
-      const { rows, total } = await s.projects.list(principal.tenantId, limit, offset, principal.projectId ?? undefined);
+      const { rows, total } = await s.projects.list(principal.tenantId, limit, offset, listableProjectIds(principal));
       return { status: 200, body: { items: rows.map(projectToApi), total, limit, offset } };
     },
     createProject: async ({ body, ctx }) => {

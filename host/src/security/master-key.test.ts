@@ -19,8 +19,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function config(security: KeygateConfig['security'], dataDir = join(dir, 'data')): Pick<KeygateConfig, 'dataDir' | 'security'> {
-  return { dataDir, security };
+function config(security: Omit<KeygateConfig['security'], 'authFailures'>, dataDir = join(dir, 'data')): Pick<KeygateConfig, 'dataDir' | 'security'> {
+  return { dataDir, security: { ...security, authFailures: { maxPerIp: 30, windowSeconds: 300 } } };
 }
 
 async function errorOf(promise: Promise<unknown>): Promise<ConfigError> {

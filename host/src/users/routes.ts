@@ -10,7 +10,7 @@ import { page } from '../shared/paging.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
 import { normalizeEmail, type UserInfo, type UserRecord } from './users-store.js';
 
-type UserHandlers = Pick<HandlerTable, 'listUsers' | 'createUser' | 'deleteUser' | 'login' | 'refreshToken' | 'logout'>;
+type UserHandlers = Pick<HandlerTable, 'listUsers' | 'createUser' | 'updateUser' | 'deleteUser' | 'login' | 'refreshToken' | 'logout'>;
 type User = components['schemas']['User'];
 type TokenPair = components['schemas']['TokenPair'];
 
@@ -18,6 +18,7 @@ type TokenPair = components['schemas']['TokenPair'];
 export const LOGIN_WINDOW_MS = 15 * 60_000;
 export const LOGIN_FAILURES_PER_IP_EMAIL = 5;
 export const LOGIN_FAILURES_PER_EMAIL = 20;
+const LOGIN_RULE = { windowMs: LOGIN_WINDOW_MS, perIpSubject: LOGIN_FAILURES_PER_IP_EMAIL, perSubject: LOGIN_FAILURES_PER_EMAIL };
 
 const INVALID_LOGIN = 'invalid email or password';
 
@@ -66,16 +67,35 @@ export function userHandlers(s: HostServices): UserHandlers {
       await recordAction(s.audit, ctx, 'user.create', 'user', user.email, 201, { userId: user.id, tenantRole: user.tenantRole });
       return { status: 201, body: { id: user.id, email: user.email, tenantRole: user.tenantRole, createdAt: new Date(user.createdAt).toISOString() } };
     },
+    updateUser: async ({ params, body, ctx }) => {
+      authorize(ctx.principal, 'users.write', {}, 'users');
+      const target = await s.users.get(ctx.principal.tenantId, params.id);
+      if (!target) throw new NotFoundError(`user "${params.id}" not found`);
+      refuseOwnerChange(ctx, target.tenantRole === 'Owner' || body.tenantRole === 'Owner', 'change an Owner or make someone Owner');
+      const outcome = await s.users.change(ctx.principal.tenantId, params.id, body);
+      if (outcome.kind === 'not-found') throw new NotFoundError(`user "${params.id}" not found`);
+      if (outcome.kind === 'last-owner') throw lastOwner(outcome.user.email, body.disabled === true ? 'disabled' : 'demoted');
+      if (outcome.kind !== 'updated') throw new Error('unexpected outcome');
+      const changes: Record<string, unknown> = { userId: target.id };
+      if (body.tenantRole !== undefined) Object.assign(changes, { tenantRole: { from: outcome.before.tenantRole, to: outcome.user.tenantRole } });
+      if (body.disabled !== undefined) Object.assign(changes, { disabled: { from: outcome.before.disabled, to: outcome.user.disabled } });
+      await recordAction(s.audit, ctx, 'user.update', 'user', outcome.user.email, 200, changes);
+      return { status: 200, body: toApi(outcome.user) };
+    },
     deleteUser: async ({ params, ctx }) => {
       authorize(ctx.principal, 'users.write', {}, 'users');
-      const email = await s.users.delete(ctx.principal.tenantId, params.id);
-      if (email === undefined) throw new NotFoundError(`user "${params.id}" not found`);
-      await recordAction(s.audit, ctx, 'user.delete', 'user', email, 204, { userId: params.id });
+      const target = await s.users.get(ctx.principal.tenantId, params.id);
+      if (!target) throw new NotFoundError(`user "${params.id}" not found`);
+      refuseOwnerChange(ctx, target.tenantRole === 'Owner', 'delete an Owner');
+      const outcome = await s.users.change(ctx.principal.tenantId, params.id, 'delete');
+      if (outcome.kind === 'not-found') throw new NotFoundError(`user "${params.id}" not found`);
+      if (outcome.kind === 'last-owner') throw lastOwner(outcome.user.email, 'deleted');
+      await recordAction(s.audit, ctx, 'user.delete', 'user', target.email, 204, { userId: params.id });
       return { status: 204, body: undefined };
     },
     login: async ({ body, ctx, req }) => {
       const email = normalizeEmail(body.email);
-      const retryAfter = await s.users.loginRetryAfter(email, ctx.ip, LOGIN_WINDOW_MS, LOGIN_FAILURES_PER_IP_EMAIL, LOGIN_FAILURES_PER_EMAIL);
+      const retryAfter = await s.users.loginFailures.retryAfter(email, ctx.ip, LOGIN_RULE);
       if (retryAfter > 0) {
         await auditAuth(ctx, 'auth.login', 'denied', 429, undefined, email, { reason: 'too many failed logins' });
         tooMany(req, retryAfter);
@@ -86,11 +106,11 @@ export function userHandlers(s: HostServices): UserHandlers {
       const matches = await verifyPassword(body.password, user?.passwordHash ?? (await dummyPasswordHash()));
       const reason = candidates.length > 1 ? 'email exists in several tenants; tenantSlug required' : !user ? 'unknown email' : !matches ? 'wrong password' : user.disabled ? 'user disabled' : undefined;
       if (reason !== undefined || !user) {
-        await s.users.recordLoginFailure(email, ctx.ip, LOGIN_WINDOW_MS);
+        await s.users.loginFailures.record(email, ctx.ip, LOGIN_WINDOW_MS);
         await auditAuth(ctx, 'auth.login', 'denied', 401, user, email, { reason: reason ?? 'unknown email' });
         throw new KeygateError('UNAUTHENTICATED', INVALID_LOGIN);
       }
-      await s.users.clearLoginFailures(email, ctx.ip);
+      await s.users.loginFailures.clear(email, ctx.ip);
       const refresh = await s.users.issueRefreshToken(user.id);
       await auditAuth(ctx, 'auth.login', 'success', 200, user, email, {});
       return { status: 200, body: await pair(user, refresh.token) };
@@ -119,6 +139,17 @@ export function userHandlers(s: HostServices): UserHandlers {
       return { status: 204, body: undefined };
     },
   };
+}
+
+/** Only an Owner (user, personal key or tenant key) may touch an Owner; an Admin is told so (403). */
+function refuseOwnerChange(ctx: RequestContext, touchesOwner: boolean, what: string): void {
+  if (touchesOwner && ctx.principal.role !== 'Owner') {
+    throw new KeygateError('FORBIDDEN', `only an Owner may ${what}`, { extensions: { denied: 'users.owner' } });
+  }
+}
+
+function lastOwner(email: string, what: string): KeygateError {
+  return new KeygateError('CONFLICT', `"${email}" is the tenant's last enabled Owner and cannot be ${what}: make another user Owner first`);
 }
 
 function tooMany(req: Request, retryAfterSeconds: number): never {

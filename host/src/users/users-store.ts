@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { createHash, randomBytes } from 'node:crypto';
 import { CoherentCache, type ChangeFeed } from '../db/change-feed.js';
 import { hashPassword } from './passwords.js';
+import { FailureLimiter } from '../auth/failure-limiter.js';
 
 export type TenantRole = 'Owner' | 'Admin' | 'User' | 'Viewer';
 
@@ -77,6 +78,12 @@ export type RefreshOutcome =
   | { kind: 'disabled'; user: UserRecord }
   | { kind: 'reused'; user: UserRecord };
 
+export type UserChange =
+  | { kind: 'not-found' }
+  | { kind: 'last-owner'; user: UserInfo }
+  | { kind: 'deleted'; user: UserInfo }
+  | { kind: 'updated'; before: UserInfo; user: UserInfo };
+
 export const REFRESH_TOKEN_TTL_MS = 30 * 86_400_000;
 
 /** Local users, their refresh tokens and failed logins. */
@@ -87,6 +94,7 @@ export class UserStore {
   constructor(knex: Knex, feed: ChangeFeed) {
     this.#knex = knex;
     this.#cache = new CoherentCache(feed);
+    this.loginFailures = new FailureLimiter(knex, 'login');
   }
 
   async create(tenantId: string, input: { email: string; password: string; tenantRole: TenantRole }): Promise<UserInfo | undefined> {
@@ -108,10 +116,39 @@ export class UserStore {
     return { items: rows.map(toInfo), total: Number(count[0]?.count ?? 0) };
   }
 
-  /** The deleted user's email, or undefined when there was no such user in the tenant. */
-  async delete(tenantId: string, id: string): Promise<string | undefined> {
-    const [row] = await this.#knex('users').where({ tenant_id: tenantId, id }).delete().returning<Array<{ email: string }>>(['email']);
-    return row?.email;
+  async get(tenantId: string, id: string): Promise<UserInfo | undefined> {
+    const row = await this.#knex('users').where({ tenant_id: tenantId, id }).first<InfoRow | undefined>(INFO_COLUMNS);
+    return row ? toInfo(row) : undefined;
+  }
+
+  /**
+   * Changes the user's role and/or disabled flag, or deletes the user, unless that would leave the
+   * tenant without an enabled Owner. The tenant's enabled Owners are locked while deciding, so two
+   * Owners demoting each other at once cannot both succeed.
+   */
+  async change(tenantId: string, id: string, change: { tenantRole?: TenantRole; disabled?: boolean } | 'delete'): Promise<UserChange> {
+    return this.#knex.transaction(async (trx) => {
+      const owners = await trx('users').where({ tenant_id: tenantId, tenant_role: 'Owner', disabled: false }).forUpdate().select<Array<{ id: string }>>('id');
+      const current = await trx('users').where({ tenant_id: tenantId, id }).forUpdate().first<InfoRow | undefined>(INFO_COLUMNS);
+      if (!current) return { kind: 'not-found' } as const;
+      const stillOwner = change !== 'delete' && (change.tenantRole ?? current.tenant_role) === 'Owner' && !(change.disabled ?? current.disabled);
+      if (owners.some((o) => o.id === id) && owners.length === 1 && !stillOwner) return { kind: 'last-owner', user: toInfo(current) } as const;
+      if (change === 'delete') {
+        await trx('users').where({ tenant_id: tenantId, id }).delete();
+        return { kind: 'deleted', user: toInfo(current) } as const;
+      }
+      const [row] = await trx('users')
+        .where({ tenant_id: tenantId, id })
+        .update({
+          ...(change.tenantRole === undefined ? {} : { tenant_role: change.tenantRole }),
+          ...(change.disabled === undefined ? {} : { disabled: change.disabled }),
+          updated_at: trx.fn.now(),
+        })
+        .returning<InfoRow[]>(INFO_COLUMNS);
+      // A disabled user's refresh tokens are revoked too, so enabling them again needs a new login.
+      if (change.disabled === true) await trx('refresh_tokens').where({ user_id: id }).whereNull('revoked_at').update({ revoked_at: trx.fn.now() });
+      return { kind: 'updated', before: toInfo(current), user: toInfo(row!) } as const;
+    });
   }
 
   /** The users with this email (one per tenant), optionally in one tenant only. */
@@ -181,28 +218,7 @@ export class UserStore {
     return rows.length;
   }
 
-  // --- failed logins ---
+  // --- failed logins (counted per email and per address and email) ---
 
-  /**
-   * Seconds until another attempt is allowed, or 0: at most `perIpEmail` failures per (ip, email)
-   * and `perEmail` per email within the window.
-   */
-  async loginRetryAfter(email: string, ip: string, windowMs: number, perIpEmail: number, perEmail: number): Promise<number> {
-    const since = new Date(Date.now() - windowMs);
-    const rows = await this.#knex('login_failures').where({ email: normalizeEmail(email) }).where('created_at', '>', since).orderBy('created_at', 'desc').limit(perEmail).select<Array<{ ip: string; created_at: Date }>>('ip', 'created_at');
-    const fromIp = rows.filter((r) => r.ip === ip);
-    const blocking = rows.length >= perEmail ? rows[perEmail - 1] : fromIp.length >= perIpEmail ? fromIp[perIpEmail - 1] : undefined;
-    if (!blocking) return 0;
-    return Math.max(1, Math.ceil((new Date(blocking.created_at).getTime() + windowMs - Date.now()) / 1000));
-  }
-
-  async recordLoginFailure(email: string, ip: string, windowMs: number): Promise<void> {
-    const normalized = normalizeEmail(email);
-    await this.#knex('login_failures').insert({ email: normalized, ip });
-    await this.#knex('login_failures').where({ email: normalized }).where('created_at', '<', new Date(Date.now() - windowMs)).delete();
-  }
-
-  async clearLoginFailures(email: string, ip: string): Promise<void> {
-    await this.#knex('login_failures').where({ email: normalizeEmail(email), ip }).delete();
-  }
+  readonly loginFailures: FailureLimiter;
 }

@@ -126,6 +126,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * The projects the caller may see.
+         * @description Tenant Owners and Admins see all; tenant Users and Viewers only the projects they are members
+         *     of; a project key its own project.
+         */
         get: operations["listProjects"];
         put?: never;
         /** Create a project; it gets the tenant's system provider unless `providerIds` names others. */
@@ -208,6 +213,12 @@ export interface paths {
             };
             cookie?: never;
         };
+        /**
+         * The project's environments the caller may see.
+         * @description Restricted environments (a non-empty member list) are left out for project members who are not
+         *     on their list (project Owners and tenant Owners/Admins see them all); an environment key sees
+         *     only its environment.
+         */
         get: operations["listEnvironments"];
         put?: never;
         /** Create an environment; it gets all the project's providers (in order) unless `providerIds` names a subset. */
@@ -660,11 +671,21 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Delete a user; their access and refresh tokens stop working at once. */
+        /**
+         * Delete a user; their access and refresh tokens stop working at once.
+         * @description Only an Owner deletes an Owner (403 otherwise); the last enabled Owner cannot be deleted (409).
+         */
         delete: operations["deleteUser"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a user's tenant role, or disable or enable the user.
+         * @description Tenant Owners and Admins. Only an Owner changes an Owner or makes someone Owner (403
+         *     otherwise). The last enabled Owner of the tenant cannot be demoted or disabled (409). Disabling
+         *     stops the user's access tokens, refresh tokens and personal keys at once on every replica;
+         *     a demotion applies to the user's next request.
+         */
+        patch: operations["updateUser"];
         trace?: never;
     };
     "/api/v1/users/me/api-keys": {
@@ -906,6 +927,116 @@ export interface paths {
          */
         post: operations["exchangeTrustToken"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectRef}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The project's members and their project roles.
+         * @description Tenant Owners and Admins, and the project's Owners (`members.read`). Tenant Users and Viewers
+         *     see a project only as its members; anyone else gets 404.
+         */
+        get: operations["listProjectMembers"];
+        put?: never;
+        /**
+         * Make a user of the tenant a member of the project with a project role.
+         * @description Name the user by `userId` or `email` (exactly one). Owner: everything in the project,
+         *     members and keys included; Manager: environments, secrets and API keys (not Manager keys);
+         *     Member: read and write secrets; Consumer: read. 409 when the user is a member already (use PUT
+         *     to change the role). Tenant Owners and Admins and project Owners (`members.write`).
+         */
+        post: operations["addProjectMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectRef}/members/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description The member's user id. */
+                userId: components["parameters"]["MemberUserId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a member's project role; applies to their next request on every replica. */
+        put: operations["updateProjectMember"];
+        post?: never;
+        /** Remove a member from the project (and from its environments' member lists), at once. */
+        delete: operations["removeProjectMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectRef}/environments/{envSlug}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The environment's member list; an empty list means every project member may use it.
+         * @description While the list is non-empty the environment is restricted: project members who are not on
+         *     it (other than project Owners) get 404 for the environment, its secrets and its API keys,
+         *     and do not see it in listings. Each member acts in it by their project role.
+         */
+        get: operations["listEnvironmentMembers"];
+        put?: never;
+        /**
+         * Put a project member on the environment's member list (restricting the environment).
+         * @description Name the user by `userId` or `email` (exactly one); they must be a member of the project (409
+         *     otherwise). Adding the first member restricts the environment at once.
+         */
+        post: operations["addEnvironmentMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectRef}/environments/{envSlug}/members/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+                /** @description The member's user id. */
+                userId: components["parameters"]["MemberUserId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Take a user off the environment's member list (removing the last one lifts the restriction). */
+        delete: operations["removeEnvironmentMember"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1398,6 +1529,41 @@ export interface components {
                 }[];
             }[];
         };
+        /** @enum {string} */
+        ProjectRole: "Owner" | "Manager" | "Member" | "Consumer";
+        ProjectMember: {
+            userId: components["schemas"]["Id"];
+            email: string;
+            role: components["schemas"]["ProjectRole"];
+            createdAt: components["schemas"]["Timestamp"];
+        };
+        ProjectMemberList: components["schemas"]["Page"] & {
+            items: components["schemas"]["ProjectMember"][];
+        };
+        /** @description Exactly one of `userId` and `email`. */
+        ProjectMemberCreate: {
+            userId?: components["schemas"]["Id"];
+            email?: components["schemas"]["Email"];
+            role: components["schemas"]["ProjectRole"];
+        };
+        ProjectMemberUpdate: {
+            role: components["schemas"]["ProjectRole"];
+        };
+        /** @description Exactly one of `userId` and `email`. */
+        EnvironmentMemberCreate: {
+            userId?: components["schemas"]["Id"];
+            email?: components["schemas"]["Email"];
+        };
+        EnvironmentMemberList: {
+            /** @description Whether the list is non-empty, i.e. only its members (and project Owners) may use the environment. */
+            restricted: boolean;
+            items: components["schemas"]["ProjectMember"][];
+        };
+        UserUpdate: {
+            tenantRole?: components["schemas"]["TenantRole"];
+            /** @description A disabled user's access tokens, refresh tokens and personal keys stop working at once. */
+            disabled?: boolean;
+        };
     };
     responses: {
         /** @description An error (problem+json). */
@@ -1420,6 +1586,8 @@ export interface components {
         };
     };
     parameters: {
+        /** @description The member's user id. */
+        MemberUserId: components["schemas"]["Id"];
         /**
          * @description base64 of a P-256 public key (SPKI DER). When sent, the 200 response is an `E2eeEnvelope`
          *     encrypted to this key instead of the plain JSON; a malformed key is refused (400).
@@ -2884,6 +3052,33 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserUpdate"];
+            };
+        };
+        responses: {
+            /** @description Updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
     listPersonalApiKeys: {
         parameters: {
             query?: {
@@ -3281,6 +3476,197 @@ export interface operations {
                         environmentSlug: string;
                     };
                 };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listProjectMembers: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of members, oldest membership first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectMemberList"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    addProjectMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectMemberCreate"];
+            };
+        };
+        responses: {
+            /** @description Added. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectMember"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateProjectMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description The member's user id. */
+                userId: components["parameters"]["MemberUserId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectMemberUpdate"];
+            };
+        };
+        responses: {
+            /** @description Updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectMember"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    removeProjectMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description The member's user id. */
+                userId: components["parameters"]["MemberUserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listEnvironmentMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The list. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvironmentMemberList"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    addEnvironmentMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnvironmentMemberCreate"];
+            };
+        };
+        responses: {
+            /** @description Added. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvironmentMemberList"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    removeEnvironmentMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+                /** @description The member's user id. */
+                userId: components["parameters"]["MemberUserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             default: components["responses"]["Problem"];
         };
