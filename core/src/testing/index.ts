@@ -6,3 +6,4 @@ export { describeSecretProviderConformance } from './provider/suite.js';
 export type { ConformanceOptions, SecretProviderFixture, SecretProviderHarness } from './provider/harness.js';
 export { expectErrorCode } from './provider/assertions.js';
 export { createTestPluginServices, silentLogger } from './services.js';
+export { createTestHttpClient, type TestHttpClient, type TestHttpClientOptions } from './http-client.js';
