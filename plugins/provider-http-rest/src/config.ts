@@ -71,7 +71,7 @@ export interface MappedModeConfig {
   mode: 'mapped';
   pathTemplate?: string;
   auth?: MappedAuth;
-  /** Static headers on every call. Not credentials: put those in `auth`. */
+  /** Static headers on every call; encrypted and masked like credentials. */
   headers?: Record<string, string>;
   operations: {
     list: MappedListOperation;
@@ -186,78 +186,67 @@ const authSchema: JsonSchema = {
   ],
 };
 
-const contractSchema: JsonSchema = {
+const operationsSchema: JsonSchema = {
   type: 'object',
-  title: 'Contract mode (custom provider endpoint)',
-  description:
-    'One POST endpoint receiving {action: "list"|"get"|"set"|"delete", path, key?, value?, requestId}, signed with X-Bella-Signature; wire-compatible with custom providers written for Bella Baxter.',
+  description: 'Mapped mode: one call per operation (list, set and delete required; get optional).',
   properties: {
-    mode: { const: 'contract', default: 'contract', description: 'Contract mode (the default when left out).' },
-    url: { type: 'string', pattern: URL_PATTERN, format: 'uri', description: 'The endpoint every call is POSTed to, e.g. https://secrets.internal/keygate.' },
+    list: operationSchema('Lists the secrets (keys and values) of one path.', {
+      response: {
+        type: 'object',
+        description: 'Where the listing is in the response.',
+        properties: {
+          pointer: { type: 'string', default: '', description: 'JSON Pointer to the listing; empty = the whole document.' },
+          shape: { enum: ['map', 'entries'], default: 'map', description: 'map: {"KEY": "value", …}; entries: [{…}, …] read with keyPointer and valuePointer.' },
+          keyPointer: { type: 'string', default: '/key', description: 'For entries: JSON Pointer to the key inside one entry.' },
+          valuePointer: { type: 'string', default: '/value', description: 'For entries: JSON Pointer to the value inside one entry.' },
+        },
+        additionalProperties: false,
+      },
+      emptyStatuses: statusList('Statuses meaning "nothing under this path yet" (an empty listing). Default [404].'),
+    }),
+    get: operationSchema('Reads one secret. Optional: without it a read lists the path and picks the key.', {
+      valuePointer: { type: 'string', default: '/value', description: 'JSON Pointer to the value; a "{key}" token is replaced by the key, e.g. /values/{key}. Not resolving = not found.' },
+      notFoundStatuses: statusList('Statuses meaning "no such key". Default [404].'),
+    }),
+    set: operationSchema('Creates or replaces one secret; its body template must contain "{value}".', {}),
+    delete: operationSchema('Deletes one secret.', {
+      notFoundStatuses: statusList('Statuses meaning "no such key". Default [404].'),
+      confirmExists: { type: 'boolean', default: false, description: 'Read the key first and report NOT_FOUND when absent (for APIs that answer 2xx to deleting nothing).' },
+    }),
+  },
+  required: ['list', 'set', 'delete'],
+  additionalProperties: false,
+};
+
+/**
+ * One object for both modes (so the host's validator names the offending field, and credential
+ * marks sit in plain `properties`); `mode` decides which fields are required. Fields of the other
+ * mode are refused when the session opens.
+ */
+export const configSchema: JsonSchema = {
+  type: 'object',
+  title: 'Any HTTP secret API',
+  description:
+    'Contract mode (default): one POST endpoint receiving {action: "list"|"get"|"set"|"delete", path, key?, value?, requestId}, signed with X-Bella-Signature, wire-compatible with custom providers written for Bella Baxter (see templates/http-provider-express). Mapped mode: an existing REST API described per operation.',
+  properties: {
+    mode: { enum: ['contract', 'mapped'], default: 'contract', description: 'contract (default): a signed endpoint you write; mapped: an existing REST API.' },
+    url: { type: 'string', pattern: URL_PATTERN, format: 'uri', description: 'Contract mode: the endpoint every call is POSTed to, e.g. https://secrets.internal/keygate.' },
     signingSecret: {
       type: 'string',
       minLength: 16,
       'x-keygate-secret': true,
-      description: 'Shared secret for the X-Bella-Signature HMAC (t={unix seconds},v1={hex HMAC-SHA256}); the endpoint verifies it. At least 16 characters.',
+      description: 'Contract mode: shared secret for the X-Bella-Signature HMAC (t={unix seconds},v1={hex HMAC-SHA256}); the endpoint verifies it. At least 16 characters.',
     },
-    headers: headerMap('Extra headers on every call, e.g. {"X-Api-Key": "…"}. Treated as credentials: encrypted at rest and masked.', true),
-    pathTemplate,
-    requestTimeoutMs,
-  },
-  required: ['url', 'signingSecret'],
-  additionalProperties: false,
-};
-
-const mappedSchema: JsonSchema = {
-  type: 'object',
-  title: 'Mapped mode (an existing REST API)',
-  description: 'Maps list/get/set/delete to the calls of a REST API that knows nothing of Keygate.',
-  properties: {
-    mode: { const: 'mapped' },
+    headers: headerMap('Extra headers on every call, e.g. {"X-Api-Key": "…"}. Treated as credentials in both modes: encrypted at rest and masked.', true),
     pathTemplate,
     auth: authSchema,
-    headers: headerMap('Static headers on every call (not credentials: use auth for those).', false),
-    operations: {
-      type: 'object',
-      description: 'One call per operation.',
-      properties: {
-        list: operationSchema('Lists the secrets (keys and values) of one path.', {
-          response: {
-            type: 'object',
-            description: 'Where the listing is in the response.',
-            properties: {
-              pointer: { type: 'string', default: '', description: 'JSON Pointer to the listing; empty = the whole document.' },
-              shape: { enum: ['map', 'entries'], default: 'map', description: 'map: {"KEY": "value", …}; entries: [{…}, …] read with keyPointer and valuePointer.' },
-              keyPointer: { type: 'string', default: '/key', description: 'For entries: JSON Pointer to the key inside one entry.' },
-              valuePointer: { type: 'string', default: '/value', description: 'For entries: JSON Pointer to the value inside one entry.' },
-            },
-            additionalProperties: false,
-          },
-          emptyStatuses: statusList('Statuses meaning "nothing under this path yet" (an empty listing). Default [404].'),
-        }),
-        get: operationSchema('Reads one secret. Optional: without it a read lists the path and picks the key.', {
-          valuePointer: { type: 'string', default: '/value', description: 'JSON Pointer to the value; a "{key}" token is replaced by the key, e.g. /values/{key}. Not resolving = not found.' },
-          notFoundStatuses: statusList('Statuses meaning "no such key". Default [404].'),
-        }),
-        set: operationSchema('Creates or replaces one secret; its body template must contain "{value}".', {}),
-        delete: operationSchema('Deletes one secret.', {
-          notFoundStatuses: statusList('Statuses meaning "no such key". Default [404].'),
-          confirmExists: { type: 'boolean', default: false, description: 'Read the key first and report NOT_FOUND when absent (for APIs that answer 2xx to deleting nothing).' },
-        }),
-      },
-      required: ['list', 'set', 'delete'],
-      additionalProperties: false,
-    },
+    operations: operationsSchema,
     requestTimeoutMs,
   },
-  required: ['mode', 'operations'],
   additionalProperties: false,
-};
-
-export const configSchema: JsonSchema = {
-  title: 'Any HTTP secret API',
-  description: 'Contract mode (default): a signed POST endpoint you write (see templates/http-provider-express). Mapped mode: an existing REST API described per operation.',
-  oneOf: [contractSchema, mappedSchema],
+  if: { properties: { mode: { const: 'mapped' } }, required: ['mode'] },
+  then: { required: ['operations'] },
+  else: { required: ['url', 'signingSecret'] },
 };
 
 /** Neither mode keeps versions, compare-and-set or labels; every listing carries values (batch read). */
