@@ -33,13 +33,17 @@ export function badAnswer(status: number, doing: string, what: string): KeygateE
   return new KeygateError('PROVIDER_REJECTED', `${PREFIX}: the endpoint answered HTTP ${status} with ${what} while ${doing}`, { extensions: extensions(status) });
 }
 
-const PASSED_THROUGH = new Set(['TIMEOUT', 'PROVIDER_UNAVAILABLE', 'PROVIDER_REJECTED', 'INVALID_CONFIGURATION', 'PROVIDER_AUTH_FAILED', 'PAYLOAD_TOO_LARGE']);
-
-/** What the outbound HTTP client threw (unreachable, timeout, oversized body, refused address). */
+/**
+ * What the outbound HTTP client threw. Unreachable and timed-out calls keep their (retryable)
+ * codes; anything else the client refuses — an address its policy forbids, an oversized body, a
+ * URL it cannot use — is the upstream's or the configuration's fault, not the API caller's, and
+ * repeating it will not help: PROVIDER_REJECTED.
+ */
 export function transportError(error: unknown, doing: string): KeygateError {
   if (isKeygateError(error)) {
-    const code = PASSED_THROUGH.has(error.code) ? error.code : 'PROVIDER_UNAVAILABLE';
-    return new KeygateError(code, `${PREFIX}: ${error.message} while ${doing}`, { retryable: error.retryable, extensions: {} });
+    if (error.code === 'TIMEOUT') return new TimeoutError(`${PREFIX}: ${error.message} while ${doing}`);
+    if (error.code === 'PROVIDER_UNAVAILABLE') return new ProviderUnavailableError(`${PREFIX}: ${error.message} while ${doing}`);
+    return new KeygateError('PROVIDER_REJECTED', `${PREFIX}: the outbound call was refused (${error.code}: ${error.message}) while ${doing}`, { retryable: false });
   }
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
     return new TimeoutError(`${PREFIX}: the endpoint did not answer in time while ${doing}`);

@@ -192,6 +192,14 @@ describe('contract mode on the wire', () => {
     expect((await failure(p.put(ref, new Secret(VALUE)))).code).toBe('TIMEOUT');
   });
 
+  it('reports an address the HTTP client refuses as PROVIDER_REJECTED, without retrying', async () => {
+    const http = createTestHttpClient();
+    const p = await provider({ http, config: { url: 'http://10.1.2.3/keygate' } });
+    const error = await failure(p.getAll(scope));
+    expect(error).toMatchObject({ code: 'PROVIDER_REJECTED', retryable: false });
+    expect(http.requests).toHaveLength(1);
+  });
+
   it('passes check against a healthy endpoint with a signed list of the check path', async () => {
     const p = await provider();
     await expect(p.check()).resolves.toBeUndefined();
