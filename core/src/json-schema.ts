@@ -27,6 +27,13 @@ export interface JsonSchema {
   oneOf?: JsonSchema[];
   anyOf?: JsonSchema[];
   allOf?: JsonSchema[];
+  /**
+   * Conditional subschemas (e.g. a discriminating `mode`). The host's validator reports the failing
+   * branch's errors field by field; credential marks are looked for in `properties`, not in these.
+   */
+  if?: JsonSchema;
+  then?: JsonSchema;
+  else?: JsonSchema;
   examples?: unknown[];
   'x-keygate-secret'?: boolean;
 }

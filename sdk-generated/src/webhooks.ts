@@ -30,6 +30,11 @@ export function verifyWebhookSignature(
   if (!Number.isFinite(toleranceSeconds) || toleranceSeconds < 0) {
     throw new TypeError('toleranceSeconds must be a finite number >= 0');
   }
+  // A body parsed by a JSON middleware cannot be verified: the signed bytes are gone. Say so
+  // instead of failing inside the HMAC or quietly refusing every call.
+  if (typeof rawBody !== 'string' && !(rawBody instanceof Uint8Array)) {
+    throw new TypeError('verifyWebhookSignature needs the raw body (a string or bytes as received), not a parsed object');
+  }
   // Callers often pass `req.headers[…]` straight through, which may be missing or repeated.
   if (typeof header !== 'string') return false;
   return verifyOutboundSignature(secrets, header, rawBody, toleranceSeconds, nowMs);

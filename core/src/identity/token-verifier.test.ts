@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpClient } from '../contracts/services.js';
-import { createTestHttpClient } from '../testing/identity/http-client.js';
+import { createTestHttpClient } from '../testing/http-client.js';
 import { startTestOidcIssuer, type TestOidcIssuer } from '../testing/identity/oidc-issuer.js';
 import { isIdentityRejection } from './rejection.js';
 import { OidcTokenVerifier } from './token-verifier.js';

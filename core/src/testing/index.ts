@@ -8,4 +8,4 @@ export { expectErrorCode } from './provider/assertions.js';
 export { createTestPluginServices, silentLogger } from './services.js';
 export { describeIdentityProviderConformance, type IdentityProviderHarness } from './identity/suite.js';
 export { startTestOidcIssuer, type TestOidcIssuer, type MintOptions } from './identity/oidc-issuer.js';
-export { createTestHttpClient } from './identity/http-client.js';
+export { createTestHttpClient, type TestHttpClient, type TestHttpClientOptions } from './http-client.js';

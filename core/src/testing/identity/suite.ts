@@ -4,7 +4,7 @@ import type { IdentityProvider, IdentityProviderType, TrustDomainRules } from '.
 import type { PluginServices } from '../../contracts/services.js';
 import { isIdentityRejection, type IdentityRejectionReason } from '../../identity/rejection.js';
 import { createTestPluginServices } from '../services.js';
-import { createTestHttpClient } from './http-client.js';
+import { createTestHttpClient } from '../http-client.js';
 import { startTestOidcIssuer, type TestOidcIssuer } from './oidc-issuer.js';
 
 export interface IdentityProviderHarness {
