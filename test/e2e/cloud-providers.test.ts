@@ -7,7 +7,7 @@
  * 503 once the backend is gone. Nothing secret may reach a response or the logs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,7 @@ interface Backend {
 }
 
 interface CloudCase {
+  name: string;
   type: string;
   plugin: string;
   slug: string;
@@ -44,10 +45,19 @@ interface CloudCase {
 }
 
 const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
+
+/** A projected service-account token, as the Kubernetes API server signs it. */
+function serviceAccountJwt(key: KeyObject, account: { name: string; namespace: string }): string {
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const header = encode({ alg: 'RS256', typ: 'JWT' });
+  const payload = encode({ exp: Math.floor(Date.now() / 1000) + 3600, 'kubernetes.io': { namespace: account.namespace, serviceaccount: { name: account.name } } });
+  return `${header}.${payload}.${sign('sha256', Buffer.from(`${header}.${payload}`), key).toString('base64url')}`;
+}
 const MASK = '***ENCRYPTED***';
 
 const cases: CloudCase[] = [
   {
+    name: 'Vault (AppRole)',
     type: 'Vault',
     plugin: '@keygate/provider-vault',
     slug: 'vault',
@@ -66,6 +76,35 @@ const cases: CloudCase[] = [
     },
   },
   {
+    name: 'Vault (Kubernetes auth)',
+    type: 'Vault',
+    plugin: '@keygate/provider-vault',
+    slug: 'vault-k8s',
+    async start() {
+      const cluster = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const impostor = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const account = { name: 'keygate', namespace: 'platform' };
+      const emulator = await VaultEmulator.start({
+        tokens: [],
+        kubernetes: {
+          publicKeys: [cluster.publicKey.export({ type: 'spki', format: 'pem' }).toString()],
+          roles: [{ name: 'keygate', boundServiceAccountNames: [account.name], boundServiceAccountNamespaces: [account.namespace] }],
+        },
+      });
+      const good = serviceAccountJwt(cluster.privateKey, account);
+      const bad = serviceAccountJwt(impostor.privateKey, account);
+      return {
+        good: { address: emulator.address, auth: { method: 'kubernetes', role: 'keygate', jwt: good } },
+        bad: { address: emulator.address, auth: { method: 'kubernetes', role: 'keygate', jwt: bad } },
+        secrets: [good.split('.')[2]!, bad.split('.')[2]!],
+        masked: (c) => ({ ...c, auth: { method: 'kubernetes', role: 'keygate', jwt: MASK } }),
+        storedNames: () => emulator.paths(),
+        stop: () => emulator.close(),
+      };
+    },
+  },
+  {
+    name: 'AwsSecretsManager',
     type: 'AwsSecretsManager',
     plugin: '@keygate/provider-aws-secrets-manager',
     slug: 'aws-sm',
@@ -86,6 +125,7 @@ const cases: CloudCase[] = [
     },
   },
   {
+    name: 'AwsParameterStore',
     type: 'AwsParameterStore',
     plugin: '@keygate/provider-aws-parameter-store',
     slug: 'aws-ssm',
@@ -106,6 +146,7 @@ const cases: CloudCase[] = [
     },
   },
   {
+    name: 'AzureKeyVault',
     type: 'AzureKeyVault',
     plugin: '@keygate/provider-azure-key-vault',
     slug: 'azure-kv',
@@ -129,6 +170,7 @@ const cases: CloudCase[] = [
     },
   },
   {
+    name: 'GoogleSecretManager',
     type: 'GoogleSecretManager',
     plugin: '@keygate/provider-gcp-secret-manager',
     slug: 'gcp-sm',
@@ -164,7 +206,8 @@ let h: TestHost;
 beforeAll(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'keygate-cloud-'));
   const configFile = join(dir, 'keygate.yaml');
-  await writeFile(configFile, `plugins:\n${cases.map((c) => `  - package: '${c.plugin}'\n`).join('')}`);
+  const plugins = [...new Set(cases.map((c) => c.plugin))];
+  await writeFile(configFile, `plugins:\n${plugins.map((plugin) => `  - package: '${plugin}'\n`).join('')}`);
   h = await startTestHost({ configPath: configFile, logSink: (line) => logs.push(line) });
 });
 
@@ -182,11 +225,11 @@ describe('the cloud provider catalog', () => {
     for (const c of cases) {
       expect(byType.get(c.type), c.type).toMatchObject({ plugin: { name: c.plugin } });
     }
-    expect(byType.get('Vault')?.secretFields).toEqual(expect.arrayContaining(['auth.token', 'auth.roleId', 'auth.secretId']));
+    expect(byType.get('Vault')?.secretFields).toEqual(expect.arrayContaining(['auth.token', 'auth.roleId', 'auth.secretId', 'auth.jwt']));
   });
 });
 
-describe.each(cases)('$type through the host', (c) => {
+describe.each(cases)('$name through the host', (c) => {
   let backend: Backend;
   const project = `p-${c.slug}`;
   const env = 'prod';
