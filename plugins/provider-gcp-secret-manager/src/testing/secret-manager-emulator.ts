@@ -88,6 +88,9 @@ export class SecretManagerEmulator {
   readonly authorizations: string[] = [];
   /** Delay before every answer, in ms (benchmarks inject round-trip latency with it). */
   latencyMs = 0;
+  /** Most requests in their latency delay at once since the last {@link resetCalls}. */
+  maxInFlight = 0;
+  #inFlight = 0;
 
   constructor(options: EmulatorOptions = {}) {
     this.#tokens = options.tokens === undefined ? undefined : new Set(options.tokens);
@@ -119,8 +122,14 @@ export class SecretManagerEmulator {
     return this.#calls.get(route) ?? 0;
   }
 
+  /** Requests served per route name since the last reset. */
+  callCounts(): Record<string, number> {
+    return Object.fromEntries(this.#calls);
+  }
+
   resetCalls(): void {
     this.#calls.clear();
+    this.maxInFlight = 0;
     this.authorizations.length = 0;
   }
 
@@ -173,7 +182,14 @@ export class SecretManagerEmulator {
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    if (this.latencyMs > 0) {
+      this.maxInFlight = Math.max(this.maxInFlight, ++this.#inFlight);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+      } finally {
+        this.#inFlight--;
+      }
+    }
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const numericEnums = (url.searchParams.get('$alt') ?? '').includes('enum-encoding=int');
     let route = 'Unknown';
