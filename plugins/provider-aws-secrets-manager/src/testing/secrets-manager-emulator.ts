@@ -69,7 +69,8 @@ export class SecretsManagerEmulator {
   #throttle = 0;
   #failures: number[] = [];
   #url = '';
-  readonly #accessKeyIds: ReadonlySet<string> | undefined;
+  readonly #accessKeyIds: Set<string> | undefined;
+  readonly #sessionTokens = new Map<string, string>();
 
   constructor(options: EmulatorOptions = {}) {
     this.region = options.region ?? 'us-east-1';
@@ -104,6 +105,12 @@ export class SecretsManagerEmulator {
     if (!server) return;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Accepts temporary credentials (as STS issues them): the key id, with this session token only. */
+  allowTemporaryCredentials(accessKeyId: string, sessionToken: string): void {
+    this.#accessKeyIds?.add(accessKeyId);
+    this.#sessionTokens.set(accessKeyId, sessionToken);
   }
 
   /** The next `n` requests get `400 ThrottlingException`. */
@@ -175,7 +182,8 @@ export class SecretsManagerEmulator {
       throw new AwsError('IncompleteSignatureException', 'Authorization header is not a valid AWS Signature Version 4 header');
     }
     const accessKeyId = /Credential=([^/\s]+)\//.exec(authorization)?.[1] ?? '';
-    if (this.#accessKeyIds !== undefined && !this.#accessKeyIds.has(accessKeyId)) {
+    const sessionToken = this.#sessionTokens.get(accessKeyId);
+    if ((this.#accessKeyIds !== undefined && !this.#accessKeyIds.has(accessKeyId)) || (sessionToken !== undefined && request.headers['x-amz-security-token'] !== sessionToken)) {
       throw new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
     }
     if (!String(request.headers['content-type'] ?? '').startsWith('application/x-amz-json-1.1')) {
