@@ -3,8 +3,8 @@
  * loading every plugin by package name, each backend played by its plugin's protocol emulator and
  * driven by the official SDK inside the plugin. Per type: create the provider over the API
  * (credentials masked), assign it to an environment, write / read / delete through the gateway,
- * read the merged environment, test connectivity, refuse bad credentials with a 502, and answer
- * 503 once the backend is gone. Nothing secret may reach a response or the logs.
+ * read the merged environment, test connectivity, reuse connections, refuse bad credentials with
+ * a 502, and answer 503 once the backend is gone. Nothing secret may reach a response or the logs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
@@ -33,6 +33,8 @@ interface Backend {
   masked: (configuration: Json) => Json;
   /** Names the backend stores, to see that a write reached it. */
   storedNames(): string[];
+  /** TCP connections the backend accepted so far. */
+  connections(): number;
   stop(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ const cases: CloudCase[] = [
         secrets: [role.roleId, role.secretId, wrong],
         masked: (c) => ({ ...c, auth: { method: 'approle', roleId: MASK, secretId: MASK } }),
         storedNames: () => emulator.paths(),
+        connections: () => emulator.connections,
         stop: () => emulator.close(),
       };
     },
@@ -99,6 +102,7 @@ const cases: CloudCase[] = [
         secrets: [good.split('.')[2]!, bad.split('.')[2]!],
         masked: (c) => ({ ...c, auth: { method: 'kubernetes', role: 'keygate', jwt: MASK } }),
         storedNames: () => emulator.paths(),
+        connections: () => emulator.connections,
         stop: () => emulator.close(),
       };
     },
@@ -120,6 +124,7 @@ const cases: CloudCase[] = [
         secrets: [secretAccessKey, wrong],
         masked: (c) => ({ ...c, credentials: { ...(c.credentials as Json), secretAccessKey: MASK } }),
         storedNames: () => emulator.secretNames(),
+        connections: () => emulator.connections,
         stop: () => emulator.close(),
       };
     },
@@ -141,6 +146,7 @@ const cases: CloudCase[] = [
         secrets: [secretAccessKey, wrong],
         masked: (c) => ({ ...c, credentials: { ...(c.credentials as Json), secretAccessKey: MASK } }),
         storedNames: () => emulator.parameterNames(),
+        connections: () => emulator.connections,
         stop: () => emulator.close(),
       };
     },
@@ -163,6 +169,7 @@ const cases: CloudCase[] = [
         secrets: [token],
         masked: (c) => c,
         storedNames: () => emulator.names(),
+        connections: () => emulator.connections,
         async stop() {
           await emulator.close();
         },
@@ -194,6 +201,7 @@ const cases: CloudCase[] = [
         secrets: [keyBody(known.credentials.private_key), keyBody(stranger.credentials.private_key)],
         masked: (c) => ({ ...c, credentials: { ...(c.credentials as Json), private_key: MASK } }),
         storedNames: () => emulator.secretIds('keygate-e2e'),
+        connections: () => emulator.connections,
         stop: () => emulator.close(),
       };
     },
@@ -297,7 +305,17 @@ describe.each(cases)('$name through the host', (c) => {
     expect((res.body as Json).secrets).toEqual({ DB_URL: sentValues[1], LOCAL_ONLY: 'from-system' });
   });
 
-  it('refuses credentials the backend rejects with a 502 that names the provider and shows no credential', async () => {
+  it('reuses its connections to the backend across reads', async () => {
+    const path = `${base}/projects/${project}/environments/${env}/secrets`;
+    expect((await h.api('GET', path)).status).toBe(200);
+    const before = backend.connections();
+    for (let i = 0; i < 5; i++) expect((await h.api('GET', path)).status).toBe(200);
+    const opened = backend.connections() - before;
+    // Without keep-alive a read alone would open one connection per upstream call (up to 104).
+    expect(opened).toBeLessThanOrEqual(2);
+  });
+
+    it('refuses credentials the backend rejects with a 502 that names the provider and shows no credential', async () => {
     const slug = `${c.slug}-bad`;
     expect((await h.api('POST', `${base}/providers`, { name: `${c.type} bad`, slug, type: c.type, configuration: backend.bad })).status).toBe(201);
     expect((await h.api('POST', `${base}/projects/${project}/providers`, { providerIds: [slug] })).status).toBeLessThan(300);

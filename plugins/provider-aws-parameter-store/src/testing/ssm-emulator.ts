@@ -60,6 +60,8 @@ export class SsmEmulator {
   readonly region: string;
   /** Delay before every answer, in ms. */
   latencyMs = 0;
+  /** TCP connections accepted so far: far fewer than requests when the client reuses connections. */
+  connections = 0;
   readonly #calls = new Map<string, number>();
   readonly #parameters = new Map<string, StoredParameter>();
   readonly #maxPathResults: number;
@@ -83,6 +85,9 @@ export class SsmEmulator {
 
   async listen(): Promise<void> {
     const server = createServer((request, response) => void this.#handle(request, response));
+    server.on('connection', () => {
+      this.connections++;
+    });
     this.#server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

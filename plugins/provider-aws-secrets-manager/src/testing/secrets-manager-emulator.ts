@@ -62,6 +62,8 @@ export class SecretsManagerEmulator {
   readonly region: string;
   /** Delay before every answer, in ms. */
   latencyMs = 0;
+  /** TCP connections accepted so far: far fewer than requests when the client reuses connections. */
+  connections = 0;
   readonly #calls = new Map<string, number>();
   readonly #secrets = new Map<string, StoredSecret>();
   readonly #maxListResults: number;
@@ -86,6 +88,9 @@ export class SecretsManagerEmulator {
 
   async listen(): Promise<void> {
     const server = createServer((request, response) => void this.#handle(request, response));
+    server.on('connection', () => {
+      this.connections++;
+    });
     this.#server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

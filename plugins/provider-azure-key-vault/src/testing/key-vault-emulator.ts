@@ -93,6 +93,8 @@ export class KeyVaultEmulator {
   deletedSecretLag = 0;
   /** Delay before answering each authenticated request, in ms. */
   latencyMs = 0;
+  /** TCP connections accepted so far: far fewer than requests when the client reuses connections. */
+  connections = 0;
   /** Most authenticated requests in flight at once since the last {@link resetCounts}. */
   maxInFlight = 0;
   #inFlight = 0;
@@ -107,6 +109,9 @@ export class KeyVaultEmulator {
     this.pageSize = options.pageSize ?? 5;
     this.#managedIdentities = new Set(options.managedIdentities ?? ['system']);
     this.#server = createServer((req, res) => void this.#handle(req, res));
+    this.#server.on('connection', () => {
+      this.connections++;
+    });
   }
 
   static async start(options: EmulatorOptions = {}): Promise<KeyVaultEmulator> {

@@ -88,6 +88,8 @@ export class SecretManagerEmulator {
   readonly authorizations: string[] = [];
   /** Delay before every answer, in ms (benchmarks inject round-trip latency with it). */
   latencyMs = 0;
+  /** TCP connections accepted so far: far fewer than requests when the client reuses connections. */
+  connections = 0;
   /** Most requests in their latency delay at once since the last {@link resetCalls}. */
   maxInFlight = 0;
   #inFlight = 0;
@@ -154,6 +156,9 @@ export class SecretManagerEmulator {
   async #listen(): Promise<void> {
     const server = createServer((request, response) => {
       this.#handle(request, response).catch((error: unknown) => this.#send(response, 500, { error: { code: 500, message: String(error), status: 'INTERNAL' } }));
+    });
+    server.on('connection', () => {
+      this.connections++;
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     this.#server = server;

@@ -115,6 +115,8 @@ const DEFAULT_MAX_TTL_SECONDS = 32 * 24 * 3600;
 export class VaultEmulator {
   /** Delay before every answer, in milliseconds. */
   latencyMs = 0;
+  /** TCP connections accepted so far: far fewer than requests when the client reuses connections. */
+  connections = 0;
   stats: EmulatorStats = { requests: {}, maxConcurrentDataReads: 0, logins: 0, renewals: 0, faultsServed: 0 };
   readonly #server: Server;
   readonly #tokens: Set<string>;
@@ -140,6 +142,9 @@ export class VaultEmulator {
     this.#maxVersions = options.maxVersions ?? 10;
     this.#server = createServer((request, response) => {
       void this.#handle(request, response);
+    });
+    this.#server.on('connection', () => {
+      this.connections++;
     });
   }
 
