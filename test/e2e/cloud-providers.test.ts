@@ -15,6 +15,7 @@ import { VaultEmulator } from '@keygate/provider-vault/testing';
 import { SecretsManagerEmulator } from '@keygate/provider-aws-secrets-manager/testing';
 import { SsmEmulator } from '@keygate/provider-aws-parameter-store/testing';
 import { KeyVaultEmulator } from '@keygate/provider-azure-key-vault/testing';
+import { EntraEmulator } from '@keygate/provider-azure-key-vault/testing/entra';
 import { SecretManagerEmulator } from '@keygate/provider-gcp-secret-manager/testing';
 import { startTestHost, type TestHost } from '../src/host.js';
 
@@ -152,7 +153,7 @@ const cases: CloudCase[] = [
     },
   },
   {
-    name: 'AzureKeyVault',
+    name: 'AzureKeyVault (managed identity)',
     type: 'AzureKeyVault',
     plugin: '@keygate/provider-azure-key-vault',
     slug: 'azure-kv',
@@ -172,6 +173,41 @@ const cases: CloudCase[] = [
         connections: () => emulator.connections,
         async stop() {
           await emulator.close();
+        },
+      };
+    },
+  },
+  {
+    name: 'AzureKeyVault (client secret)',
+    type: 'AzureKeyVault',
+    plugin: '@keygate/provider-azure-key-vault',
+    slug: 'azure-kv-sp',
+    async start() {
+      const tenantId = `tenant-${hex(4)}`;
+      const clientId = `app-${hex(8)}`;
+      const clientSecret = `cs~${hex(20)}`;
+      const wrong = `cs~wrong-${hex(20)}`;
+      const token = `aad-${hex(24)}`;
+      const vault = await KeyVaultEmulator.start({ token, tenant: tenantId });
+      // Microsoft's library accepts only https authorities: the Entra emulator serves a test certificate, trusted through caCertificate.
+      const entra = await EntraEmulator.start({ tenant: tenantId, clients: { [clientId]: clientSecret }, token });
+      const config = (secret: string): Json => ({
+        vaultUrl: vault.vaultUrl,
+        allowInsecureConnection: true,
+        caCertificate: entra.certificate,
+        auth: { method: 'clientSecret', tenantId, clientId, clientSecret: secret, authorityHost: entra.authorityHost },
+        maxAttempts: 2,
+      });
+      return {
+        good: config(clientSecret),
+        bad: config(wrong),
+        secrets: [clientSecret, wrong, token],
+        masked: (c) => ({ ...c, auth: { ...(c.auth as Json), clientSecret: MASK } }),
+        storedNames: () => vault.names(),
+        connections: () => vault.connections,
+        async stop() {
+          await vault.close();
+          await entra.close();
         },
       };
     },
