@@ -113,7 +113,7 @@ describe('manifest and configuration', () => {
     ['a template with an unseparated placeholder', { nameTemplate: '{tenant}-{project}--{environment}--{key}' }, /followed by "--"/],
     ['a template with "_"', { nameTemplate: 'kg_{tenant}--{project}--{environment}--{key}' }, /letters, digits/],
     ['maxAttempts out of range', { maxAttempts: 0 }, /maxAttempts/],
-    ['an http authority', { auth: { method: 'clientSecret', tenantId: 't', clientId: 'c', clientSecret: CLIENT_SECRET, authorityHost: 'http://login.example' } }, /auth.authorityHost/],
+    ['an http authority', { auth: { method: 'clientSecret' as const, tenantId: 't', clientId: 'c', clientSecret: CLIENT_SECRET, authorityHost: 'http://login.example' } }, /auth.authorityHost/],
     ['a caCertificate that is not a certificate', { caCertificate: '-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----' }, /caCertificate/],
   ])('refuses %s with INVALID_CONFIGURATION', (_, change, message) => {
     let error: unknown;
