@@ -347,8 +347,9 @@ describe.each(cases)('$name through the host', (c) => {
     const before = backend.connections();
     for (let i = 0; i < 5; i++) expect((await h.api('GET', path)).status).toBe(200);
     const opened = backend.connections() - before;
-    // Without keep-alive a read alone would open one connection per upstream call (up to 104).
-    expect(opened).toBeLessThanOrEqual(2);
+    // Without keep-alive every upstream call opens one (5 reads: 30 to 520). A few may open when a
+    // read runs more calls in parallel than the warm-up did (at most 8 in flight).
+    expect(opened).toBeLessThanOrEqual(8);
   });
 
     it('refuses credentials the backend rejects with a 502 that names the provider and shows no credential', async () => {
