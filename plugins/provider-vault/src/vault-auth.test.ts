@@ -193,6 +193,35 @@ describe('token renewal', () => {
     expect(emulator.stats.logins).toBe(2);
   });
 
+  it('keeps using a still-valid token when renewal fails for a moment, and renews later', async () => {
+    const provider = await connect({ method: 'approle', roleId: APPROLE.roleId, secretId: APPROLE.secretId });
+    const ref = { ...scope(), key: 'SEALED_FOR_A_MOMENT' };
+    await provider.put(ref, new Secret('v'));
+    advance(45);
+    emulator.failNext(503, 4); // every attempt of the renewal
+    expect((await provider.get(ref)).value.reveal()).toBe('v');
+    expect(emulator.stats.faultsServed).toBe(4);
+    expect(emulator.stats.logins).toBe(1);
+    advance(8); // past the retry point (half of the 15 s left), still inside the lease
+    expect((await provider.get(ref)).value.reveal()).toBe('v');
+    expect(emulator.stats.renewals).toBe(1);
+    expect(emulator.stats.logins).toBe(1);
+  });
+
+  it('keeps using a still-valid token when the replacing login fails for a moment', async () => {
+    const provider = await connect({ method: 'approle', roleId: FIXED_APPROLE.roleId, secretId: FIXED_APPROLE.secretId });
+    const ref = { ...scope(), key: 'LOGIN_LATER' };
+    await provider.put(ref, new Secret('v'));
+    advance(45);
+    emulator.failNext(503, 4); // every attempt of the login
+    expect((await provider.get(ref)).value.reveal()).toBe('v');
+    expect(emulator.stats.faultsServed).toBe(4);
+    expect(emulator.stats.logins).toBe(1);
+    advance(8);
+    expect((await provider.get(ref)).value.reveal()).toBe('v');
+    expect(emulator.stats.logins, 'logged in on the next try').toBe(2);
+  });
+
   it('renews a renewable static token it was given, learning its TTL with lookup-self', async () => {
     const token = emulator.issueToken({ ttlSeconds: 90, renewable: true });
     const provider = await connect({ method: 'token', token });

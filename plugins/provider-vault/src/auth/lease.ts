@@ -1,4 +1,4 @@
-import { ProviderAuthError, type Clock, type Logger } from '@keygate/core';
+import { ProviderAuthError, isKeygateError, type Clock, type Logger } from '@keygate/core';
 import { vaultStatus } from '../errors.js';
 import { withRetry, type RetryPolicy } from '../retry.js';
 import type { NodeVaultClient } from '../vault-client.js';
@@ -48,6 +48,8 @@ type Renewal = 'renewed' | 'refused' | 'failed';
  */
 export class TokenLease implements VaultAuth {
   #refreshAt = Number.POSITIVE_INFINITY;
+  /** When the current token runs out (by its last known lease). */
+  #expiresAt = Number.POSITIVE_INFINITY;
   #renewable = false;
   /** Seconds asked for on renewal: the lease the token was issued with. */
   #increment = 0;
@@ -105,7 +107,17 @@ export class TokenLease implements VaultAuth {
   }
 
   #schedule(leaseSeconds: number): void {
-    this.#refreshAt = leaseSeconds > 0 ? this.#now() + leaseSeconds * 1000 * REFRESH_AT : Number.POSITIVE_INFINITY;
+    const now = this.#now();
+    this.#refreshAt = leaseSeconds > 0 ? now + leaseSeconds * 1000 * REFRESH_AT : Number.POSITIVE_INFINITY;
+    this.#expiresAt = leaseSeconds > 0 ? now + leaseSeconds * 1000 : Number.POSITIVE_INFINITY;
+  }
+
+  /** A transient failure while the token is still valid: keep using it and try again a little later. */
+  #retryLater(): boolean {
+    const left = this.#expiresAt - this.#now();
+    if (left <= 0) return false;
+    this.#refreshAt = this.#now() + Math.min(RETRY_LATER_MS, left / 2);
+    return true;
   }
 
   async #refresh(): Promise<void> {
@@ -113,20 +125,36 @@ export class TokenLease implements VaultAuth {
     if (this.#renewable) {
       const renewal = await this.#renew();
       if (renewal === 'renewed') return;
-      if (renewal === 'failed' && !this.login) {
-        this.#refreshAt = this.#now() + RETRY_LATER_MS;
-        return;
+      if (renewal === 'failed' && this.#retryLater()) return;
+    }
+    if (this.login) {
+      try {
+        return await this.#login();
+      } catch (error) {
+        if (isKeygateError(error) && error.retryable && this.#retryLater()) {
+          this.context.logger.warn('vault login failed; the current token is still valid', { method: this.method, code: error.code });
+          return;
+        }
+        throw error;
       }
     }
-    if (this.login) return this.#login();
     // A static token that cannot be renewed runs out; requests then fail with PROVIDER_AUTH_FAILED.
     this.#refreshAt = Number.POSITIVE_INFINITY;
   }
 
   async #login(): Promise<void> {
     const { client, logger } = this.context;
+    // Logins go without the old token (Vault refuses a request carrying an invalid one); it is put
+    // back if the login fails, as it may still be valid.
+    const previous = client.token;
     client.token = '';
-    const issued = await this.login!();
+    let issued: IssuedToken;
+    try {
+      issued = await this.login!();
+    } catch (error) {
+      if (!this.#closed) client.token = previous;
+      throw error;
+    }
     if (this.#closed) {
       client.token = '';
       return;
