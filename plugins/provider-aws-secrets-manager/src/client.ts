@@ -3,6 +3,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { sdk } from './sdk.js';
 import type { ResolvedConfig } from './config.js';
 import { classify, toKeygateError } from './failures.js';
+import { assumeRole, type AssumedRole } from './assume-role.js';
 
 /** Tuning that is not configuration: tests shorten the backoff. */
 export interface SessionTuning {
@@ -25,14 +26,18 @@ export interface Caller {
  */
 export class AwsCaller implements Caller {
   readonly client: SecretsManagerClient;
+  readonly #role: AssumedRole | undefined;
   readonly #timeoutMs: number;
   readonly #retry: RetryPolicy;
 
   constructor(config: ResolvedConfig, tuning: SessionTuning = {}) {
+    const { assumeRole: role } = config;
+    this.#role = role === undefined ? undefined : assumeRole({ ...config, assumeRole: role }, config.credentials);
+    const credentials = this.#role?.credentials ?? (config.credentials === undefined ? undefined : { ...config.credentials });
     this.client = new sdk.SecretsManagerClient({
       region: config.region,
       ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
-      ...(config.credentials === undefined ? {} : { credentials: { ...config.credentials } }),
+      ...(credentials === undefined ? {} : { credentials }),
       maxAttempts: 1,
       requestHandler: { connectionTimeout: Math.min(config.timeoutMs, 5_000), requestTimeout: config.timeoutMs },
     });
@@ -60,5 +65,6 @@ export class AwsCaller implements Caller {
 
   close(): void {
     this.client.destroy();
+    this.#role?.close();
   }
 }

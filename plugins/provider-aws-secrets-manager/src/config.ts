@@ -7,10 +7,21 @@ export interface AwsCredentialsConfig {
   sessionToken?: string;
 }
 
+/** STS AssumeRole: the session works with the role's temporary credentials. */
+export interface AwsAssumeRoleConfig {
+  roleArn: string;
+  externalId?: string;
+  sessionName?: string;
+  durationSeconds?: number;
+  /** STS endpoint (VPC endpoint, emulator); default the region's STS endpoint. */
+  endpoint?: string;
+}
+
 export interface AwsSecretsManagerConfig {
   region: string;
   nameTemplate?: string;
   credentials?: AwsCredentialsConfig;
+  assumeRole?: AwsAssumeRoleConfig;
   endpoint?: string;
   kmsKeyId?: string;
   maxAttempts?: number;
@@ -20,6 +31,10 @@ export interface AwsSecretsManagerConfig {
 export const DEFAULT_NAME_TEMPLATE = 'keygate/{tenant}/{project}/{environment}/{key}';
 export const DEFAULT_MAX_ATTEMPTS = 4;
 export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_ROLE_SESSION_NAME = 'keygate';
+export const DEFAULT_ROLE_DURATION_SECONDS = 3600;
+const ROLE_ARN = '^arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}$';
+const SESSION_NAME = '^[\\w+=,.@-]{2,64}$';
 
 export const configSchema: JsonSchema = {
   type: 'object',
@@ -46,6 +61,20 @@ export const configSchema: JsonSchema = {
       required: ['accessKeyId', 'secretAccessKey'],
       additionalProperties: false,
     },
+    assumeRole: {
+      type: 'object',
+      description:
+        'Assume this IAM role (STS AssumeRole) with the static credentials above, or with the default credential chain when they are omitted. The temporary credentials are refreshed before they expire.',
+      properties: {
+        roleArn: { type: 'string', pattern: ROLE_ARN, description: 'e.g. arn:aws:iam::123456789012:role/keygate-secrets' },
+        externalId: { type: 'string', minLength: 2, maxLength: 1224, 'x-keygate-secret': true, description: 'ExternalId the role trust policy requires.' },
+        sessionName: { type: 'string', pattern: SESSION_NAME, default: DEFAULT_ROLE_SESSION_NAME, description: 'RoleSessionName, shown in CloudTrail.' },
+        durationSeconds: { type: 'integer', minimum: 900, maximum: 43_200, default: DEFAULT_ROLE_DURATION_SECONDS, description: 'Lifetime of the temporary credentials.' },
+        endpoint: { type: 'string', format: 'uri', description: 'STS endpoint (VPC interface endpoint, or an emulator); default the regional STS endpoint.' },
+      },
+      required: ['roleArn'],
+      additionalProperties: false,
+    },
     endpoint: { type: 'string', format: 'uri', description: 'Custom endpoint URL (VPC interface endpoint, FIPS endpoint, or an emulator).' },
     kmsKeyId: { type: 'string', minLength: 1, description: 'KMS key (id, ARN or alias) used for secrets this provider creates; default aws/secretsmanager.' },
     maxAttempts: { type: 'integer', minimum: 1, maximum: 10, default: DEFAULT_MAX_ATTEMPTS, description: 'Attempts per call on throttling, 5xx and network errors (exponential backoff with full jitter).' },
@@ -68,6 +97,7 @@ export interface ResolvedConfig {
   region: string;
   template: NameTemplate;
   credentials: AwsCredentialsConfig | undefined;
+  assumeRole: Required<Omit<AwsAssumeRoleConfig, 'externalId' | 'endpoint'>> & Pick<AwsAssumeRoleConfig, 'externalId' | 'endpoint'> | undefined;
   endpoint: string | undefined;
   kmsKeyId: string | undefined;
   maxAttempts: number;
@@ -90,6 +120,20 @@ function integer(value: unknown, name: string, fallback: number, min: number, ma
   return value;
 }
 
+function endpointUrl(value: unknown, name: string): string | undefined {
+  const endpoint = optionalString(value, name);
+  if (endpoint === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    invalid(`${name} must be an absolute http(s) URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') invalid(`${name} must be an absolute http(s) URL`);
+  if (url.username !== '' || url.password !== '') invalid(`${name} must not carry credentials`);
+  return endpoint;
+}
+
 /** The host validates against {@link configSchema} first; this guards direct callers (tests, scripts). */
 export function resolveConfig(config: AwsSecretsManagerConfig | undefined): ResolvedConfig {
   if (typeof config !== 'object' || config === null) invalid('configuration must be an object');
@@ -110,16 +154,25 @@ export function resolveConfig(config: AwsSecretsManagerConfig | undefined): Reso
     credentials = { accessKeyId, secretAccessKey, ...(sessionToken === undefined ? {} : { sessionToken }) };
   }
 
-  const endpoint = optionalString(config.endpoint, 'endpoint');
-  if (endpoint !== undefined) {
-    let url: URL;
-    try {
-      url = new URL(endpoint);
-    } catch {
-      invalid('endpoint must be an absolute http(s) URL');
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') invalid('endpoint must be an absolute http(s) URL');
-    if (url.username !== '' || url.password !== '') invalid('endpoint must not carry credentials');
+  const endpoint = endpointUrl(config.endpoint, 'endpoint');
+
+  let assumeRole: ResolvedConfig['assumeRole'];
+  if (config.assumeRole !== undefined) {
+    const given = config.assumeRole as unknown;
+    if (typeof given !== 'object' || given === null) invalid('assumeRole must be an object');
+    const { roleArn, externalId, sessionName, durationSeconds, endpoint: stsEndpoint, ...rest } = given as Record<string, unknown>;
+    for (const name of Object.keys(rest)) invalid(`unknown configuration property "assumeRole.${name}"`);
+    if (typeof roleArn !== 'string' || !new RegExp(ROLE_ARN).test(roleArn)) invalid('assumeRole.roleArn must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)');
+    if (externalId !== undefined && (typeof externalId !== 'string' || externalId.length < 2 || externalId.length > 1224)) invalid('assumeRole.externalId must be 2 to 1224 characters');
+    const name = sessionName ?? DEFAULT_ROLE_SESSION_NAME;
+    if (typeof name !== 'string' || !new RegExp(SESSION_NAME).test(name)) invalid('assumeRole.sessionName must be 2 to 64 characters of letters, digits and +=,.@_-');
+    assumeRole = {
+      roleArn,
+      sessionName: name,
+      durationSeconds: integer(durationSeconds, 'assumeRole.durationSeconds', DEFAULT_ROLE_DURATION_SECONDS, 900, 43_200),
+      ...(externalId === undefined ? {} : { externalId: externalId as string }),
+      ...(stsEndpoint === undefined ? {} : { endpoint: endpointUrl(stsEndpoint, 'assumeRole.endpoint') }),
+    };
   }
 
   let template: NameTemplate;
@@ -133,6 +186,7 @@ export function resolveConfig(config: AwsSecretsManagerConfig | undefined): Reso
     region: config.region,
     template,
     credentials,
+    assumeRole,
     endpoint,
     kmsKeyId: optionalString(config.kmsKeyId, 'kmsKeyId'),
     maxAttempts: integer(config.maxAttempts, 'maxAttempts', DEFAULT_MAX_ATTEMPTS, 1, 10),

@@ -8,6 +8,7 @@ import plugin, { azureKeyVaultProviderType, createAzureKeyVaultProvider, decodeP
 import { resolveConfig } from './config.js';
 import { parseNameTemplate } from './names.js';
 import { KeyVaultEmulator } from './testing/key-vault-emulator.js';
+import { EntraEmulator } from './testing/entra-emulator.js';
 
 const CLIENT_SECRET = 'do-not-print-this-client-secret';
 
@@ -112,6 +113,8 @@ describe('manifest and configuration', () => {
     ['a template with an unseparated placeholder', { nameTemplate: '{tenant}-{project}--{environment}--{key}' }, /followed by "--"/],
     ['a template with "_"', { nameTemplate: 'kg_{tenant}--{project}--{environment}--{key}' }, /letters, digits/],
     ['maxAttempts out of range', { maxAttempts: 0 }, /maxAttempts/],
+    ['an http authority', { auth: { method: 'clientSecret' as const, tenantId: 't', clientId: 'c', clientSecret: CLIENT_SECRET, authorityHost: 'http://login.example' } }, /auth.authorityHost/],
+    ['a caCertificate that is not a certificate', { caCertificate: '-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----' }, /caCertificate/],
   ])('refuses %s with INVALID_CONFIGURATION', (_, change, message) => {
     let error: unknown;
     try {
@@ -390,5 +393,62 @@ describe('soft delete', () => {
     expect(warnings).toEqual(['Azure Key Vault refused to purge a deleted secret; it stays soft-deleted and recoverable']);
     await provider.put(ref, new Secret('second'));
     expect((await provider.get(ref)).value.reveal()).toBe('second');
+  });
+});
+
+describe('client secret against an authority (the real ClientSecretCredential)', () => {
+  const TENANT = 'contoso-tenant';
+  let entra: EntraEmulator;
+  beforeAll(async () => {
+    entra = await EntraEmulator.start({ tenant: TENANT, clients: { 'app-1': CLIENT_SECRET }, token: emulator.token });
+  });
+  afterAll(async () => {
+    await entra.close();
+  });
+  const connect = async (clientSecret: string, overrides: Partial<AzureKeyVaultConfig> = {}) => {
+    const provider = await createAzureKeyVaultProvider(
+      {
+        config: {
+          vaultUrl: emulator.vaultUrl,
+          allowInsecureConnection: true,
+          caCertificate: entra.certificate,
+          auth: { method: 'clientSecret', tenantId: TENANT, clientId: 'app-1', clientSecret, authorityHost: entra.authorityHost },
+          maxAttempts: 1,
+          ...overrides,
+        },
+      },
+      { retryBaseDelayMs: 1, pollIntervalMs: 1 },
+    );
+    open.push(provider);
+    return provider;
+  };
+
+  it('gets a token for https://vault.azure.net/.default from the configured authority, trusting caCertificate', async () => {
+    const before = entra.tokensIssued;
+    const provider = await connect(CLIENT_SECRET);
+    const ref = { ...scope(), key: 'SP' };
+    await provider.put(ref, new Secret('via-service-principal'));
+    expect((await provider.get(ref)).value.reveal()).toBe('via-service-principal');
+    expect(entra.tokensIssued - before).toBe(1);
+  });
+
+  it('raises PROVIDER_AUTH_FAILED for a wrong client secret, without the secret in the message', async () => {
+    const provider = await connect('wrong-client-secret-1b2c');
+    const error = await provider.check().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(isKeygateError(error) && error.code).toBe('PROVIDER_AUTH_FAILED');
+    expect(String((error as Error).message)).not.toContain('wrong-client-secret-1b2c');
+    expect(entra.refusals).toBeGreaterThan(0);
+  });
+
+  it('does not trust the authority without caCertificate', async () => {
+    const provider = await connect(CLIENT_SECRET, { caCertificate: undefined as never });
+    const error = await provider.check().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(isKeygateError(error) && error.code).toBe('PROVIDER_AUTH_FAILED');
   });
 });

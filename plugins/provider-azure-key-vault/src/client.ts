@@ -1,3 +1,4 @@
+import { rootCertificates } from 'node:tls';
 import { retryWithBackoff, type RetryPolicy } from '@keygate/core';
 import type { TokenCredential } from '@azure/core-auth';
 import { SecretClient } from '@azure/keyvault-secrets';
@@ -13,16 +14,27 @@ export interface SessionTuning {
   /** Poll interval of the delete / recover long-running operations, in ms. Default 1,000. */
   pollIntervalMs?: number;
   /** Builds the credential from the auth config; tests pass a stub so no cloud endpoint is called. */
-  credentialFactory?: (auth: AzureAuthConfig) => TokenCredential | Promise<TokenCredential>;
+  credentialFactory?: (auth: AzureAuthConfig, caCertificate?: string) => TokenCredential | Promise<TokenCredential>;
 }
 
 /** One attempt: the client and the attempt's deadline, to pass as `abortSignal`. */
 export type Send<Output> = (client: SecretClient, options: { abortSignal: AbortSignal }) => Promise<Output>;
 
+/** TLS trust: the public CAs plus the configured certificate (a `ca` option alone would replace them). */
+export function tlsOptions(caCertificate: string | undefined): { tlsOptions?: { ca: string[] } } {
+  return caCertificate === undefined ? {} : { tlsOptions: { ca: [...rootCertificates, caCertificate] } };
+}
+
 /** The real credentials, loaded only when a session needs one. */
-export async function defaultCredential(auth: AzureAuthConfig): Promise<TokenCredential> {
+export async function defaultCredential(auth: AzureAuthConfig, caCertificate?: string): Promise<TokenCredential> {
   const identity = await import('@azure/identity');
-  if (auth.method === 'clientSecret') return new identity.ClientSecretCredential(auth.tenantId, auth.clientId, auth.clientSecret);
+  if (auth.method === 'clientSecret') {
+    return new identity.ClientSecretCredential(auth.tenantId, auth.clientId, auth.clientSecret, {
+      ...tlsOptions(caCertificate),
+      // A private authority is not in Microsoft's instance-discovery list.
+      ...(auth.authorityHost === undefined ? {} : { authorityHost: auth.authorityHost, disableInstanceDiscovery: true }),
+    });
+  }
   return new identity.ManagedIdentityCredential(auth.clientId === undefined ? {} : { clientId: auth.clientId });
 }
 
@@ -45,6 +57,7 @@ export class AzureCaller {
       // An emulator on 127.0.0.1 is not under vault.azure.net; a real vault keeps the check.
       disableChallengeResourceVerification: config.allowInsecureConnection,
       retryOptions: { maxRetries: 0 },
+      ...tlsOptions(config.caCertificate),
     });
     this.#timeoutMs = config.timeoutMs;
     this.#retry = { maxAttempts: config.maxAttempts, baseDelayMs: tuning.retryBaseDelayMs ?? 200 };

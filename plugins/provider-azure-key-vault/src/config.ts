@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { KeygateError, type JsonSchema, type ProviderCapabilities } from '@keygate/core';
 import { DEFAULT_NAME_TEMPLATE, parseNameTemplate, type NameTemplate } from './names.js';
 
@@ -6,6 +7,8 @@ export interface ClientSecretAuthConfig {
   tenantId: string;
   clientId: string;
   clientSecret: string;
+  /** Microsoft Entra authority host; default `https://login.microsoftonline.com`. */
+  authorityHost?: string;
 }
 
 export interface ManagedIdentityAuthConfig {
@@ -22,6 +25,8 @@ export interface AzureKeyVaultConfig {
   nameTemplate?: string;
   /** Plain http (emulators only). */
   allowInsecureConnection?: boolean;
+  /** PEM certificate(s) trusted in addition to the public CAs, for the vault and the authority. */
+  caCertificate?: string;
   /** Purge after soft delete (default true); false leaves deleted secrets recoverable. */
   purgeOnDelete?: boolean;
   maxAttempts?: number;
@@ -48,6 +53,13 @@ export const configSchema: JsonSchema = {
             tenantId: { type: 'string', minLength: 1, description: 'Microsoft Entra tenant (directory) id.' },
             clientId: { type: 'string', minLength: 1, description: 'Application (client) id.' },
             clientSecret: { type: 'string', minLength: 1, 'x-keygate-secret': true },
+            authorityHost: {
+              type: 'string',
+              format: 'uri',
+              pattern: '^https://',
+              description:
+                'Microsoft Entra authority host: https://login.microsoftonline.com (default), https://login.microsoftonline.us, https://login.chinacloudapi.cn, or a private authority (instance discovery is then skipped).',
+            },
           },
           required: ['method', 'tenantId', 'clientId', 'clientSecret'],
           additionalProperties: false,
@@ -71,6 +83,11 @@ export const configSchema: JsonSchema = {
       description: 'Secret name layout. Must contain {tenant}, {project} and {environment} once each, each followed by "--", and end with {key}. Literal parts: letters, digits, "-".',
     },
     allowInsecureConnection: { type: 'boolean', default: false, description: 'Accept an http:// vaultUrl (local emulators only).' },
+    caCertificate: {
+      type: 'string',
+      pattern: '-----BEGIN CERTIFICATE-----',
+      description: 'PEM certificate(s) to trust in addition to the public CAs, for the vault and the authority (private CA, TLS-inspecting proxy).',
+    },
     purgeOnDelete: { type: 'boolean', default: true, description: 'Purge a secret after its soft delete (needs the purge permission). When false, deleted secrets stay recoverable and a later write recovers the secret first.' },
     maxAttempts: { type: 'integer', minimum: 1, maximum: 10, default: DEFAULT_MAX_ATTEMPTS, description: 'Attempts per call on throttling (429), 5xx, 409 (being deleted) and network errors.' },
     timeoutMs: { type: 'integer', minimum: 100, maximum: 120_000, default: DEFAULT_TIMEOUT_MS, description: 'Deadline of one call attempt, in milliseconds.' },
@@ -93,6 +110,7 @@ export interface ResolvedConfig {
   auth: AzureAuthConfig;
   template: NameTemplate;
   allowInsecureConnection: boolean;
+  caCertificate: string | undefined;
   purgeOnDelete: boolean;
   maxAttempts: number;
   timeoutMs: number;
@@ -140,10 +158,32 @@ export function resolveConfig(config: AzureKeyVaultConfig): ResolvedConfig {
   let resolvedAuth: AzureAuthConfig;
   if (auth.method === 'clientSecret') {
     resolvedAuth = { method: 'clientSecret', tenantId: nonEmpty(auth.tenantId, 'auth.tenantId'), clientId: nonEmpty(auth.clientId, 'auth.clientId'), clientSecret: nonEmpty(auth.clientSecret, 'auth.clientSecret') };
+    if (auth.authorityHost !== undefined) {
+      let authority: URL;
+      try {
+        authority = new URL(nonEmpty(auth.authorityHost, 'auth.authorityHost'));
+      } catch (error) {
+        if (error instanceof KeygateError) throw error;
+        invalid('auth.authorityHost must be an absolute https URL');
+      }
+      if (authority.protocol !== 'https:' || authority.username !== '' || authority.password !== '' || authority.search !== '' || authority.hash !== '') {
+        invalid('auth.authorityHost must be an https URL without credentials, query or fragment');
+      }
+      resolvedAuth.authorityHost = authority.href.replace(/\/+$/, '');
+    }
   } else if (auth.method === 'managedIdentity') {
     resolvedAuth = auth.clientId === undefined ? { method: 'managedIdentity' } : { method: 'managedIdentity', clientId: nonEmpty(auth.clientId, 'auth.clientId') };
   } else {
     invalid('auth.method must be "clientSecret" or "managedIdentity"');
+  }
+
+  const caCertificate = config.caCertificate === undefined ? undefined : nonEmpty(config.caCertificate, 'caCertificate');
+  if (caCertificate !== undefined) {
+    try {
+      new X509Certificate(caCertificate);
+    } catch {
+      invalid('caCertificate must be a PEM certificate');
+    }
   }
 
   let template: NameTemplate;
@@ -158,6 +198,7 @@ export function resolveConfig(config: AzureKeyVaultConfig): ResolvedConfig {
     auth: resolvedAuth,
     template,
     allowInsecureConnection,
+    caCertificate,
     purgeOnDelete: flag(config.purgeOnDelete, 'purgeOnDelete', true),
     maxAttempts: integer(config.maxAttempts, 'maxAttempts', DEFAULT_MAX_ATTEMPTS, 1, 10),
     timeoutMs: integer(config.timeoutMs, 'timeoutMs', DEFAULT_TIMEOUT_MS, 100, 120_000),

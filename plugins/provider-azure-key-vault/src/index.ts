@@ -22,7 +22,7 @@ export async function createAzureKeyVaultProvider(
   tuning: SessionTuning = {},
 ): Promise<AzureKeyVaultSession> {
   const resolved = resolveConfig(config);
-  const credential = await (tuning.credentialFactory ?? defaultCredential)(resolved.auth);
+  const credential = await (tuning.credentialFactory ?? defaultCredential)(resolved.auth, resolved.caCertificate);
   const caller = new AzureCaller(resolved, credential, tuning);
   const logger = services?.logger.child({ provider: 'AzureKeyVault' }) ?? quietLogger;
   return new AzureKeyVaultSession({ caller, template: resolved.template, purgeOnDelete: resolved.purgeOnDelete }, logger);

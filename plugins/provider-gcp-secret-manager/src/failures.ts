@@ -23,11 +23,49 @@ export const Status = {
 const NAMES = new Map<number, string>(Object.entries(Status).map(([name, code]) => [code, name]));
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
 
-/** The gRPC status of a client error, or undefined for a transport failure. Never reads the message, which may echo input. */
+/** Google's documented HTTP mapping of each status, for errors that carry only the HTTP status. */
+const FROM_HTTP = new Map<number, number>([
+  [400, Status.INVALID_ARGUMENT],
+  [401, Status.UNAUTHENTICATED],
+  [403, Status.PERMISSION_DENIED],
+  [404, Status.NOT_FOUND],
+  [409, Status.ALREADY_EXISTS],
+  [429, Status.RESOURCE_EXHAUSTED],
+  [499, Status.CANCELLED],
+  [500, Status.INTERNAL],
+  [501, Status.UNIMPLEMENTED],
+  [503, Status.UNAVAILABLE],
+  [504, Status.DEADLINE_EXCEEDED],
+]);
+
+/**
+ * The `error.status` name of a Google error body (`{"error": {"code", "message", "status"}}`),
+ * which gaxios keeps as the text of its error's cause. Only the status name is taken.
+ */
+function bodyStatus(error: object): number | undefined {
+  const text = (error as { cause?: { message?: unknown } }).cause?.message;
+  if (typeof text !== 'string' || !text.startsWith('{')) return undefined;
+  try {
+    const name = (JSON.parse(text) as { error?: { status?: unknown } }).error?.status;
+    return typeof name === 'string' && name in Status ? Status[name as keyof typeof Status] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The gRPC status of a client error, or undefined for a transport failure. google-gax errors carry
+ * it as `code`; with a google-auth-library client (service-account keys, ambient credentials) the
+ * REST call goes through gaxios, whose errors carry the HTTP `status` and the Google error body
+ * instead. Never reads a free-text message, which may echo input.
+ */
 export function statusOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const code = (error as { code?: unknown }).code;
-  return typeof code === 'number' && NAMES.has(code) ? code : undefined;
+  if (typeof code === 'number' && NAMES.has(code)) return code;
+  const http = (error as { status?: unknown }).status;
+  if (typeof http !== 'number' || http < 400) return undefined;
+  return bodyStatus(error) ?? FROM_HTTP.get(http) ?? (http >= 500 ? Status.UNAVAILABLE : Status.INVALID_ARGUMENT);
 }
 
 export function isStatus(error: unknown, status: number): boolean {

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Secret, isKeygateError, type SecretProvider, type SecretScope } from '@keygate/core';
 import { expectErrorCode } from '@keygate/core/testing';
 import plugin, { createGcpSecretManagerProvider, decodeKey, encodeKey, gcpSecretManagerProviderType, parseSecretIdTemplate, type GcpSecretManagerConfig } from './index.js';
@@ -256,5 +256,57 @@ describe('operations against the emulator', () => {
     expect(all.size).toBe(30);
     expect(emulator.calls('ListSecrets')).toBe(1);
     expect(emulator.calls('AccessSecretVersion')).toBe(30);
+  });
+});
+
+describe('service-account credentials (google-auth-library, self-signed JWTs)', () => {
+  // With a key file the official client authenticates through google-auth-library and gaxios,
+  // whose errors carry HTTP statuses instead of gRPC codes: NOT_FOUND must still be NOT_FOUND.
+  const account = (email: string) => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    return {
+      email,
+      publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      credentials: { type: 'service_account', client_email: email, private_key_id: 'k1', private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() },
+    };
+  };
+  const known = account('keygate@keygate-emulator.iam.gserviceaccount.com');
+  let signed: SecretManagerEmulator;
+  beforeAll(async () => {
+    signed = await SecretManagerEmulator.start({ tokens: [], serviceAccounts: { [known.email]: known.publicPem } });
+  });
+  afterAll(async () => {
+    await signed.close();
+  });
+  const connect = async (credentials: GcpSecretManagerConfig['credentials']) => {
+    const provider = await createGcpSecretManagerProvider(
+      { config: { projectId: PROJECT, apiEndpoint: '127.0.0.1', port: signed.port, protocol: 'http', credentials } },
+      { retryBaseDelayMs: 2 },
+    );
+    open.push(provider);
+    return provider;
+  };
+
+  it('creates, reads and deletes with a key file, mapping HTTP errors to Keygate codes', async () => {
+    const provider = await connect(known.credentials);
+    const ref = { ...scope(), key: 'WITH_KEY_FILE' };
+    await expectErrorCode(provider.get(ref), 'NOT_FOUND', 'a missing secret read with a key file');
+    await provider.put(ref, new Secret('v1'));
+    await provider.put(ref, new Secret('v2'));
+    expect((await provider.get(ref)).value.reveal()).toBe('v2');
+    await provider.delete(ref);
+    await expectErrorCode(provider.get(ref), 'NOT_FOUND', 'a deleted secret');
+    expect(signed.authorizations.every((header) => header.startsWith('Bearer ey'))).toBe(true);
+  });
+
+  it('raises PROVIDER_AUTH_FAILED for a key the service does not know, without the key in the message', async () => {
+    const stranger = account('stranger@keygate-emulator.iam.gserviceaccount.com');
+    const provider = await connect(stranger.credentials);
+    const error = await provider.check().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(isKeygateError(error) && error.code).toBe('PROVIDER_AUTH_FAILED');
+    expect(String((error as Error).message)).not.toContain(stranger.credentials.private_key.split('\n')[1]);
   });
 });

@@ -14,7 +14,19 @@ export interface VaultAppRoleAuth {
   mountPath?: string;
 }
 
-export type VaultAuthConfig = VaultTokenAuth | VaultAppRoleAuth;
+export interface VaultKubernetesAuth {
+  method: 'kubernetes';
+  /** The Vault role bound to the workload's service account. */
+  role: string;
+  /** A service-account JWT given inline; otherwise read from {@link tokenPath} at each login. */
+  jwt?: string;
+  /** File holding the service-account JWT (re-read at each login: the kubelet rotates it). */
+  tokenPath?: string;
+  /** Where the Kubernetes auth method is mounted; default `kubernetes`. */
+  mountPath?: string;
+}
+
+export type VaultAuthConfig = VaultTokenAuth | VaultAppRoleAuth | VaultKubernetesAuth;
 
 export interface VaultProviderConfig {
   /** Base URL of the Vault / OpenBao server, e.g. `https://vault.example.com:8200`. */
@@ -42,6 +54,9 @@ export interface ResolvedVaultConfig {
 export const DEFAULT_MOUNT = 'secret';
 export const DEFAULT_PATH_TEMPLATE = '{tenant}/{project}/{environment}';
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/** Where Kubernetes mounts a pod's service-account token. */
+export const DEFAULT_SERVICE_ACCOUNT_TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+const TOKEN_PATH_PATTERN = '^(/[A-Za-z0-9_.-]+)+$';
 const MIN_REQUEST_TIMEOUT_MS = 100;
 const MAX_REQUEST_TIMEOUT_MS = 300_000;
 
@@ -49,6 +64,9 @@ const SEGMENTS = '^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$';
 // Every placeholder present; only known placeholders; literal text limited to path-safe characters.
 const TEMPLATE_PATTERN =
   '^(?=.*\\{tenant\\})(?=.*\\{project\\})(?=.*\\{environment\\})(?:[A-Za-z0-9_.-]|/|\\{(?:tenant|project|environment)\\})+$';
+
+const KUBERNETES_ROLE: JsonSchema = { type: 'string', minLength: 1, description: 'Vault role bound to the service account.' };
+const KUBERNETES_MOUNT: JsonSchema = { type: 'string', pattern: SEGMENTS, default: 'kubernetes', description: 'Mount path of the Kubernetes auth method.' };
 
 export const configSchema: JsonSchema = {
   type: 'object',
@@ -97,6 +115,34 @@ export const configSchema: JsonSchema = {
             mountPath: { type: 'string', pattern: SEGMENTS, default: 'approle', description: 'Mount path of the AppRole auth method.' },
           },
           required: ['method', 'roleId', 'secretId'],
+          additionalProperties: false,
+        },
+        {
+          type: 'object',
+          title: 'Kubernetes (service-account token file)',
+          properties: {
+            method: { const: 'kubernetes' },
+            role: KUBERNETES_ROLE,
+            tokenPath: {
+              type: 'string',
+              pattern: TOKEN_PATH_PATTERN,
+              description: `File holding the service-account JWT, under /var/run/secrets/; default ${DEFAULT_SERVICE_ACCOUNT_TOKEN_PATH}. Re-read at every login.`,
+            },
+            mountPath: KUBERNETES_MOUNT,
+          },
+          required: ['method', 'role'],
+          additionalProperties: false,
+        },
+        {
+          type: 'object',
+          title: 'Kubernetes (inline service-account JWT)',
+          properties: {
+            method: { const: 'kubernetes' },
+            role: KUBERNETES_ROLE,
+            jwt: { type: 'string', minLength: 1, 'x-keygate-secret': true, description: 'Service-account JWT.' },
+            mountPath: KUBERNETES_MOUNT,
+          },
+          required: ['method', 'role', 'jwt'],
           additionalProperties: false,
         },
       ],
@@ -167,8 +213,21 @@ export function resolveConfig(config: VaultProviderConfig | undefined): Resolved
       secretId: nonEmptyString(auth.secretId, 'auth.secretId'),
       mountPath: auth.mountPath === undefined ? 'approle' : segments(auth.mountPath, 'auth.mountPath'),
     };
+  } else if (auth.method === 'kubernetes') {
+    const kubernetes = auth as unknown as Partial<VaultKubernetesAuth>;
+    if (kubernetes.jwt !== undefined && kubernetes.tokenPath !== undefined) throw invalid('auth.jwt and auth.tokenPath exclude each other');
+    const tokenPath = kubernetes.tokenPath === undefined ? undefined : nonEmptyString(kubernetes.tokenPath, 'auth.tokenPath');
+    if (tokenPath !== undefined && (!new RegExp(TOKEN_PATH_PATTERN).test(tokenPath) || tokenPath.split('/').some((part) => part === '.' || part === '..'))) {
+      throw invalid('auth.tokenPath must be an absolute file path without "." or ".." segments');
+    }
+    resolvedAuth = {
+      method: 'kubernetes',
+      role: nonEmptyString(kubernetes.role, 'auth.role'),
+      ...(kubernetes.jwt === undefined ? { tokenPath: tokenPath ?? DEFAULT_SERVICE_ACCOUNT_TOKEN_PATH } : { jwt: nonEmptyString(kubernetes.jwt, 'auth.jwt') }),
+      mountPath: kubernetes.mountPath === undefined ? 'kubernetes' : segments(kubernetes.mountPath, 'auth.mountPath'),
+    };
   } else {
-    throw invalid('auth.method must be "token" or "approle"');
+    throw invalid('auth.method must be "token", "approle" or "kubernetes"');
   }
 
   const requestTimeoutMs = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;

@@ -66,9 +66,11 @@ describe('manifest and configuration', () => {
 
   it('marks every credential in the schema as secret', () => {
     const auth = vaultProviderType.configSchema.properties?.auth?.oneOf ?? [];
-    expect(auth.map((option) => option.properties?.token?.['x-keygate-secret'] ?? null)).toEqual([true, null]);
+    expect(auth.map((option) => option.properties?.token?.['x-keygate-secret'] ?? null)).toEqual([true, null, null, null]);
     expect(auth[1]?.properties?.roleId?.['x-keygate-secret']).toBe(true);
     expect(auth[1]?.properties?.secretId?.['x-keygate-secret']).toBe(true);
+    expect(auth[3]?.properties?.jwt?.['x-keygate-secret']).toBe(true);
+    expect(auth[2]?.properties?.role?.['x-keygate-secret']).toBeUndefined();
     expect(vaultProviderType.configSchema.required).toEqual(['address', 'auth']);
   });
 
@@ -89,7 +91,12 @@ describe('manifest and configuration', () => {
     ['a leading slash', { pathTemplate: '/{tenant}/{project}/{environment}' }, 'start or end'],
     ['a non-http address', { address: 'ftp://vault:8200' }, 'http(s) URL'],
     ['an address with credentials', { address: 'https://user:pw@vault:8200' }, 'without credentials'],
-    ['an unknown auth method', { auth: { method: 'kubernetes' } as never }, 'auth.method'],
+    ['an unknown auth method', { auth: { method: 'ldap' } as never }, 'auth.method'],
+    ['Kubernetes auth without a role', { auth: { method: 'kubernetes' } as never }, 'auth.role'],
+    ['Kubernetes auth with both jwt and tokenPath', { auth: { method: 'kubernetes', role: 'r', jwt: 'a.b.c', tokenPath: '/var/run/secrets/t' } }, 'exclude each other'],
+    ['a relative tokenPath', { auth: { method: 'kubernetes', role: 'r', tokenPath: 'token' } }, 'absolute file path'],
+    ['a tokenPath with ".."', { auth: { method: 'kubernetes', role: 'r', tokenPath: '/var/run/secrets/../../etc/passwd' } }, 'absolute file path'],
+    ['a tokenPath outside /var/run/secrets/', { auth: { method: 'kubernetes', role: 'r', tokenPath: '/etc/passwd' } }, 'under /var/run/secrets/'],
     ['an empty token', { auth: { method: 'token', token: '' } }, 'auth.token'],
     ['an unknown property', { colour: 'blue' } as never, 'unknown configuration property "colour"'],
     ['a zero timeout', { requestTimeoutMs: 0 }, 'requestTimeoutMs'],
@@ -236,19 +243,6 @@ describe('authentication', () => {
     const error = await caught(connect({ auth: { method: 'approle', roleId: ROLE.roleId, secretId: 'nope-secret-0c1d' } }));
     expect(error.code).toBe('PROVIDER_AUTH_FAILED');
     expect(error.message).not.toContain('nope-secret-0c1d');
-  });
-
-  it('logs in again before the AppRole token’s lease runs out', async () => {
-    let now = Date.parse('2026-01-01T00:00:00Z');
-    const provider = await connect({ auth: { method: 'approle', roleId: ROLE.roleId, secretId: ROLE.secretId } }, { now: () => new Date(now) });
-    const ref = { ...freshScope(), key: 'A' };
-    await provider.put(ref, new Secret('v'));
-    now += 30_000; // half of the 60 s lease: still fresh
-    await provider.get(ref);
-    expect(emulator.stats.logins).toBe(1);
-    now += 15_000; // 45 s: past two thirds of the lease
-    await Promise.all([provider.get(ref), provider.get(ref), provider.getAll(ref)]);
-    expect(emulator.stats.logins, 'concurrent requests share one login').toBe(2);
   });
 
   it('logs in again once when Vault refuses a revoked AppRole token', async () => {

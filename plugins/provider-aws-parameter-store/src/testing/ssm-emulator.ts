@@ -8,7 +8,7 @@
  * 4 KB (Standard) / 8 KB (Advanced), `Overwrite` and `ParameterAlreadyExists`, Tags refused together
  * with Overwrite, one-level path listings with SSM's page limits (10 for GetParametersByPath, 50 for
  * DescribeParameters), tags. Requests must carry a SigV4 `Authorization` header (any credentials
- * are accepted; the signature is not verified). Fault injection: {@link SsmEmulator.throttleNext},
+ * are accepted unless `accessKeyIds` restricts them; the signature is not verified). Fault injection: {@link SsmEmulator.throttleNext},
  * {@link SsmEmulator.failNext}, {@link SsmEmulator.latencyMs}; call counts per operation.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -50,6 +50,8 @@ class AwsError extends Error {
 
 export interface SsmEmulatorOptions {
   region?: string;
+  /** Access key ids accepted; others get `UnrecognizedClientException`, as AWS answers an unknown key. Default: any. */
+  accessKeyIds?: readonly string[];
   /** Largest page GetParametersByPath returns whatever MaxResults asks (AWS: 10). */
   maxPathResults?: number;
 }
@@ -58,6 +60,8 @@ export class SsmEmulator {
   readonly region: string;
   /** Delay before every answer, in ms. */
   latencyMs = 0;
+  /** TCP connections accepted so far: far fewer than requests when the client reuses connections. */
+  connections = 0;
   readonly #calls = new Map<string, number>();
   readonly #parameters = new Map<string, StoredParameter>();
   readonly #maxPathResults: number;
@@ -65,9 +69,11 @@ export class SsmEmulator {
   #throttle = 0;
   #failures: number[] = [];
   #url = '';
+  readonly #accessKeyIds: ReadonlySet<string> | undefined;
 
   constructor(options: SsmEmulatorOptions = {}) {
     this.region = options.region ?? 'us-east-1';
+    this.#accessKeyIds = options.accessKeyIds === undefined ? undefined : new Set(options.accessKeyIds);
     this.#maxPathResults = options.maxPathResults ?? 10;
   }
 
@@ -79,6 +85,9 @@ export class SsmEmulator {
 
   async listen(): Promise<void> {
     const server = createServer((request, response) => void this.#handle(request, response));
+    server.on('connection', () => {
+      this.connections++;
+    });
     this.#server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -166,6 +175,10 @@ export class SsmEmulator {
     }
     if (!SIGV4.test(authorization) || typeof request.headers['x-amz-date'] !== 'string') {
       throw new AwsError('IncompleteSignatureException', 'Authorization header is not a valid AWS Signature Version 4 header');
+    }
+    const accessKeyId = /Credential=([^/\s]+)\//.exec(authorization)?.[1] ?? '';
+    if (this.#accessKeyIds !== undefined && !this.#accessKeyIds.has(accessKeyId)) {
+      throw new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
     }
     if (!String(request.headers['content-type'] ?? '').startsWith('application/x-amz-json-1.1')) {
       throw new AwsError('SerializationException', 'Content-Type must be application/x-amz-json-1.1');

@@ -5,8 +5,8 @@
  *
  * It keeps state in memory and implements the operations this plugin uses, with AWS's rules for
  * names, not-found, already-exists, staging labels and ClientRequestToken idempotency. Requests
- * must carry a SigV4 `Authorization` header (any credentials are accepted; the signature is not
- * verified). Fault injection: {@link SecretsManagerEmulator.throttleNext},
+ * must carry a SigV4 `Authorization` header (any credentials are accepted unless `accessKeyIds` restricts them; the
+ * signature is not verified). Fault injection: {@link SecretsManagerEmulator.throttleNext},
  * {@link SecretsManagerEmulator.failNext}, {@link SecretsManagerEmulator.latencyMs}.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -52,6 +52,8 @@ class AwsError extends Error {
 
 export interface EmulatorOptions {
   region?: string;
+  /** Access key ids accepted; others get `UnrecognizedClientException`, as AWS answers an unknown key. Default: any. */
+  accessKeyIds?: readonly string[];
   /** Largest page ListSecrets returns whatever MaxResults asks (AWS: 100). */
   maxListResults?: number;
 }
@@ -60,6 +62,8 @@ export class SecretsManagerEmulator {
   readonly region: string;
   /** Delay before every answer, in ms. */
   latencyMs = 0;
+  /** TCP connections accepted so far: far fewer than requests when the client reuses connections. */
+  connections = 0;
   readonly #calls = new Map<string, number>();
   readonly #secrets = new Map<string, StoredSecret>();
   readonly #maxListResults: number;
@@ -67,9 +71,12 @@ export class SecretsManagerEmulator {
   #throttle = 0;
   #failures: number[] = [];
   #url = '';
+  readonly #accessKeyIds: Set<string> | undefined;
+  readonly #sessionTokens = new Map<string, string>();
 
   constructor(options: EmulatorOptions = {}) {
     this.region = options.region ?? 'us-east-1';
+    this.#accessKeyIds = options.accessKeyIds === undefined ? undefined : new Set(options.accessKeyIds);
     this.#maxListResults = options.maxListResults ?? 100;
   }
 
@@ -81,6 +88,9 @@ export class SecretsManagerEmulator {
 
   async listen(): Promise<void> {
     const server = createServer((request, response) => void this.#handle(request, response));
+    server.on('connection', () => {
+      this.connections++;
+    });
     this.#server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -100,6 +110,12 @@ export class SecretsManagerEmulator {
     if (!server) return;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Accepts temporary credentials (as STS issues them): the key id, with this session token only. */
+  allowTemporaryCredentials(accessKeyId: string, sessionToken: string): void {
+    this.#accessKeyIds?.add(accessKeyId);
+    this.#sessionTokens.set(accessKeyId, sessionToken);
   }
 
   /** The next `n` requests get `400 ThrottlingException`. */
@@ -169,6 +185,11 @@ export class SecretsManagerEmulator {
     }
     if (!SIGV4.test(authorization) || typeof request.headers['x-amz-date'] !== 'string') {
       throw new AwsError('IncompleteSignatureException', 'Authorization header is not a valid AWS Signature Version 4 header');
+    }
+    const accessKeyId = /Credential=([^/\s]+)\//.exec(authorization)?.[1] ?? '';
+    const sessionToken = this.#sessionTokens.get(accessKeyId);
+    if ((this.#accessKeyIds !== undefined && !this.#accessKeyIds.has(accessKeyId)) || (sessionToken !== undefined && request.headers['x-amz-security-token'] !== sessionToken)) {
+      throw new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
     }
     if (!String(request.headers['content-type'] ?? '').startsWith('application/x-amz-json-1.1')) {
       throw new AwsError('SerializationException', 'Content-Type must be application/x-amz-json-1.1');

@@ -17,6 +17,11 @@ import type { AddressInfo } from 'node:net';
  * - names are case-insensitive (the stored spelling is returned), as in Azure;
  * - errors are `{error: {code, message}}`; a name held by a deleted secret answers 409 `Conflict`.
  *
+ * It also answers the managed-identity token endpoint of the Azure Instance Metadata Service
+ * (`GET /metadata/identity/oauth2/token`, header `Metadata: true`), handing out the accepted token
+ * for the identities in `managedIdentities`, so the real `ManagedIdentityCredential` can be used:
+ * point `AZURE_POD_IDENTITY_AUTHORITY_HOST` (read by @azure/identity) at {@link vaultUrl}.
+ *
  * Fault injection: {@link throttle} (429 + Retry-After), {@link failNext} (any status), purge
  * protection, and a number of 404 polls before a deleted secret becomes visible. {@link calls}
  * counts requests by `METHOD route`.
@@ -28,6 +33,11 @@ export interface EmulatorOptions {
   tenant?: string;
   /** Items per listing page. Default 5, so tests page. */
   pageSize?: number;
+  /**
+   * Client ids of user-assigned identities the metadata endpoint issues tokens for; `system` stands
+   * for the system-assigned identity (no client_id). Default `['system']`.
+   */
+  managedIdentities?: readonly string[];
 }
 
 interface Version {
@@ -66,7 +76,10 @@ export class KeyVaultEmulator {
   readonly #deletedPollsLeft = new Map<string, number>();
   readonly #token: string;
   readonly #tenant: string;
+  readonly #managedIdentities: ReadonlySet<string>;
   readonly pageSize: number;
+  /** Tokens handed out by the managed-identity endpoint. */
+  identityTokensIssued = 0;
   /** Requests by `METHOD route`, e.g. `PUT /secrets/{name}`, including refused ones. */
   readonly calls = new Map<string, number>();
   /** `api-version` values seen. */
@@ -80,6 +93,8 @@ export class KeyVaultEmulator {
   deletedSecretLag = 0;
   /** Delay before answering each authenticated request, in ms. */
   latencyMs = 0;
+  /** TCP connections accepted so far: far fewer than requests when the client reuses connections. */
+  connections = 0;
   /** Most authenticated requests in flight at once since the last {@link resetCounts}. */
   maxInFlight = 0;
   #inFlight = 0;
@@ -92,7 +107,11 @@ export class KeyVaultEmulator {
     this.#token = options.token ?? 'emulator-token';
     this.#tenant = options.tenant ?? 'tenant';
     this.pageSize = options.pageSize ?? 5;
+    this.#managedIdentities = new Set(options.managedIdentities ?? ['system']);
     this.#server = createServer((req, res) => void this.#handle(req, res));
+    this.#server.on('connection', () => {
+      this.connections++;
+    });
   }
 
   static async start(options: EmulatorOptions = {}): Promise<KeyVaultEmulator> {
@@ -148,6 +167,7 @@ export class KeyVaultEmulator {
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.vaultUrl);
+    if (/^\/metadata\/identity\/oauth2\/token\/?$/.test(url.pathname)) return this.#identityToken(req, res, url);
     const segments = url.pathname.split('/').filter((segment) => segment !== '').map(decodeURIComponent);
     const method = req.method ?? 'GET';
     const route = routeOf(method, segments);
@@ -186,6 +206,27 @@ export class KeyVaultEmulator {
       if (error instanceof HttpError) send(res, error.status, { error: { code: error.code, message: error.message } });
       else send(res, 500, { error: { code: 'InternalServerError', message: 'emulator error' } });
     }
+  }
+
+  /** IMDS: `Metadata: true` is required; an unknown identity is refused with 400 as the real endpoint does. */
+  #identityToken(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    if (req.headers.metadata !== 'true') return send(res, 400, { error: 'invalid_request', error_description: 'Required metadata header not specified' });
+    const resource = url.searchParams.get('resource');
+    if (resource !== 'https://vault.azure.net') return send(res, 400, { error: 'invalid_resource', error_description: 'AADSTS500011: The resource principal was not found.' });
+    const clientId = url.searchParams.get('client_id') ?? 'system';
+    if (!this.#managedIdentities.has(clientId)) return send(res, 400, { error: 'invalid_request', error_description: 'Identity not found' });
+    this.identityTokensIssued++;
+    const now = Math.floor(Date.now() / 1000);
+    send(res, 200, {
+      access_token: this.#token,
+      client_id: clientId === 'system' ? randomBytes(16).toString('hex') : clientId,
+      expires_in: '3600',
+      expires_on: String(now + 3600),
+      ext_expires_in: '3600',
+      not_before: String(now),
+      resource,
+      token_type: 'Bearer',
+    });
   }
 
   #route(method: string, [collection, name, third, fourth]: string[], url: URL, body: Record<string, unknown> | undefined): [number, unknown] {

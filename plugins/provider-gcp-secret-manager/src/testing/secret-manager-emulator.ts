@@ -4,11 +4,14 @@
  * Google's JSON shapes and error format `{error: {code, message, status}}`.
  *
  * State is in memory. Every request needs `Authorization: Bearer <token>` (the accepted tokens can
- * be restricted). Fault injection: {@link SecretManagerEmulator.failNext}; call counts:
+ * be restricted). With `serviceAccounts`, a token may also be the self-signed JWT the official
+ * client makes from a service-account key (RS256, `iss` = the account's email): it is verified
+ * against the account's public key and its `exp`, as Google's front end does. Fault injection: {@link SecretManagerEmulator.failNext}, {@link SecretManagerEmulator.latencyMs}; call counts:
  * {@link SecretManagerEmulator.calls}.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 
 const SECRET_ID = /^[A-Za-z0-9_-]{1,255}$/;
 const MAX_PAYLOAD = 65_536;
@@ -68,6 +71,8 @@ export interface EmulatorOptions {
   tokens?: readonly string[];
   /** Largest page ListSecrets returns whatever pageSize asks. */
   maxPageSize?: number;
+  /** Service accounts (client_email → PEM public key) whose self-signed JWTs are accepted. */
+  serviceAccounts?: Readonly<Record<string, string>>;
 }
 
 export class SecretManagerEmulator {
@@ -75,15 +80,24 @@ export class SecretManagerEmulator {
   readonly #calls = new Map<string, number>();
   readonly #tokens: ReadonlySet<string> | undefined;
   readonly #maxPageSize: number;
+  readonly #serviceAccounts: ReadonlyMap<string, KeyObject>;
   #faults: Fault[] = [];
   #server: Server | undefined;
   #port = 0;
   /** Authorization headers seen, most recent last (for tests that check what the client sent). */
   readonly authorizations: string[] = [];
+  /** Delay before every answer, in ms (benchmarks inject round-trip latency with it). */
+  latencyMs = 0;
+  /** TCP connections accepted so far: far fewer than requests when the client reuses connections. */
+  connections = 0;
+  /** Most requests in their latency delay at once since the last {@link resetCalls}. */
+  maxInFlight = 0;
+  #inFlight = 0;
 
   constructor(options: EmulatorOptions = {}) {
     this.#tokens = options.tokens === undefined ? undefined : new Set(options.tokens);
     this.#maxPageSize = options.maxPageSize ?? 25_000;
+    this.#serviceAccounts = new Map(Object.entries(options.serviceAccounts ?? {}).map(([email, pem]) => [email, createPublicKey(pem)]));
   }
 
   static async start(options: EmulatorOptions = {}): Promise<SecretManagerEmulator> {
@@ -110,8 +124,14 @@ export class SecretManagerEmulator {
     return this.#calls.get(route) ?? 0;
   }
 
+  /** Requests served per route name since the last reset. */
+  callCounts(): Record<string, number> {
+    return Object.fromEntries(this.#calls);
+  }
+
   resetCalls(): void {
     this.#calls.clear();
+    this.maxInFlight = 0;
     this.authorizations.length = 0;
   }
 
@@ -137,9 +157,25 @@ export class SecretManagerEmulator {
     const server = createServer((request, response) => {
       this.#handle(request, response).catch((error: unknown) => this.#send(response, 500, { error: { code: 500, message: String(error), status: 'INTERNAL' } }));
     });
+    server.on('connection', () => {
+      this.connections++;
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     this.#server = server;
     this.#port = (server.address() as AddressInfo).port;
+  }
+
+  #validJwt(token: string): boolean {
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    try {
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iss?: unknown; exp?: unknown };
+      const { alg } = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { alg?: unknown };
+      const key = typeof claims.iss === 'string' ? this.#serviceAccounts.get(claims.iss) : undefined;
+      if (alg !== 'RS256' || key === undefined || typeof claims.exp !== 'number' || claims.exp * 1000 < Date.now()) return false;
+      return verify('sha256', Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, 'base64url'));
+    } catch {
+      return false;
+    }
   }
 
   #send(response: ServerResponse, status: number, body: unknown): void {
@@ -151,6 +187,14 @@ export class SecretManagerEmulator {
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
+    if (this.latencyMs > 0) {
+      this.maxInFlight = Math.max(this.maxInFlight, ++this.#inFlight);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+      } finally {
+        this.#inFlight--;
+      }
+    }
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const numericEnums = (url.searchParams.get('$alt') ?? '').includes('enum-encoding=int');
     let route = 'Unknown';
@@ -165,7 +209,8 @@ export class SecretManagerEmulator {
       this.authorizations.push(authorization);
       const token = /^Bearer (\S+)$/.exec(authorization)?.[1];
       if (token === undefined) throw new GoogleApiError('UNAUTHENTICATED', 'Request is missing required authentication credential. Expected OAuth 2 access token.');
-      if (this.#tokens !== undefined && !this.#tokens.has(token)) throw new GoogleApiError('UNAUTHENTICATED', 'Request had invalid authentication credentials.');
+      const accepted = this.#serviceAccounts.size > 0 && token.split('.').length === 3 ? this.#validJwt(token) : this.#tokens === undefined || this.#tokens.has(token);
+      if (!accepted) throw new GoogleApiError('UNAUTHENTICATED', 'Request had invalid authentication credentials.');
 
       const fault = this.#faults.findIndex((candidate) => candidate.route === undefined || candidate.route === route);
       if (fault >= 0) {

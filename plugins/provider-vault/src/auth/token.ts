@@ -1,16 +1,7 @@
 import type { VaultTokenAuth } from '../config.js';
-import type { NodeVaultClient } from '../vault-client.js';
-import type { VaultAuth } from './auth.js';
+import { TokenLease, type LeaseContext } from './lease.js';
 
-/** A static token: set once, never renewed (renewing is the token owner's job). */
-export function tokenAuth(client: NodeVaultClient, config: VaultTokenAuth): VaultAuth {
-  client.token = config.token;
-  return {
-    method: 'token',
-    ensureFresh: () => Promise.resolve(),
-    reloginAfterDenied: () => Promise.resolve(false),
-    close: () => {
-      client.token = '';
-    },
-  };
+/** A static token: sent as given; renewed in place while Vault allows it, never replaced. */
+export function tokenAuth(context: LeaseContext, config: VaultTokenAuth): Promise<TokenLease> {
+  return TokenLease.staticToken(config.token, context);
 }

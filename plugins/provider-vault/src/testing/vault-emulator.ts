@@ -7,28 +7,64 @@
  * `X-Vault-Namespace` (each namespace a separate store), KV v2 under the configured mounts —
  * `POST|PUT {mount}/data/{path}` (`options.cas` enforced, max 10 versions kept),
  * `GET {mount}/data/{path}?version=`, `LIST` / `GET ?list=true` on `{mount}/metadata/{path}`,
- * `GET|POST|PUT|DELETE {mount}/metadata/{path}` — plus `POST auth/approle/login` and
- * `GET auth/token/lookup-self`. Faults: {@link VaultEmulator.failNext}, {@link VaultEmulator.latencyMs}.
+ * `GET|POST|PUT|DELETE {mount}/metadata/{path}` — plus `POST auth/approle/login`,
+ * `POST auth/kubernetes/login` (the service-account JWT verified against the configured public
+ * keys, as Vault's `pem_keys` does, then the role's bound service accounts and namespaces),
+ * `GET auth/token/lookup-self` and `POST auth/token/renew-self`. Issued tokens have a TTL, a max
+ * TTL and a renewable flag, measured on the emulator's clock (`now`, which tests can drive).
+ * Faults: {@link VaultEmulator.failNext}, {@link VaultEmulator.latencyMs}.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createPublicKey, randomBytes, randomUUID, verify, type KeyObject } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 
-export interface EmulatorAppRole {
-  roleId: string;
-  secretId: string;
+/** How the tokens a login issues behave. */
+export interface EmulatorTokenPolicy {
   /** lease_duration of issued tokens, in seconds; default 3600. */
   ttlSeconds?: number;
+  /** Renewals never extend a token past this many seconds after its issue; default 32 days (Vault's default max TTL). */
+  maxTtlSeconds?: number;
+  /** Default true, as for AppRole and Kubernetes tokens. */
+  renewable?: boolean;
+}
+
+export interface EmulatorAppRole extends EmulatorTokenPolicy {
+  roleId: string;
+  secretId: string;
+}
+
+export interface EmulatorKubernetesRole extends EmulatorTokenPolicy {
+  name: string;
+  boundServiceAccountNames: string[];
+  boundServiceAccountNamespaces: string[];
+}
+
+export interface EmulatorKubernetesAuth {
+  /** PEM public keys that service-account JWTs must be signed with (RS256). */
+  publicKeys: string[];
+  roles: EmulatorKubernetesRole[];
 }
 
 export interface VaultEmulatorOptions {
   /** Tokens accepted everywhere (like root tokens). Default `['root-token']`. */
   tokens?: string[];
   appRoles?: EmulatorAppRole[];
+  /** The Kubernetes auth method, mounted at `auth/kubernetes`. */
+  kubernetes?: EmulatorKubernetesAuth;
+  /** The emulator's clock in epoch milliseconds (token expiry and renewal); default `Date.now`. */
+  now?: () => number;
   /** KV v2 mounts; default `['secret']`. */
   mounts?: string[];
   /** Versions kept per key, like Vault's default `max_versions` of 10. */
   maxVersions?: number;
+}
+
+interface IssuedToken {
+  ttlSeconds: number;
+  expiresAt: number;
+  maxExpiresAt: number;
+  renewable: boolean;
+  issuedAt: number;
 }
 
 interface Version {
@@ -54,6 +90,8 @@ export interface EmulatorStats {
   /** Most data reads (`GET data`) in flight at once. */
   maxConcurrentDataReads: number;
   logins: number;
+  /** Successful `renew-self` calls. */
+  renewals: number;
   /** Requests answered with an injected failure (not counted in `requests`). */
   faultsServed: number;
 }
@@ -72,15 +110,21 @@ const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const now = (): string => new Date().toISOString();
+const DEFAULT_MAX_TTL_SECONDS = 32 * 24 * 3600;
 
 export class VaultEmulator {
   /** Delay before every answer, in milliseconds. */
   latencyMs = 0;
-  stats: EmulatorStats = { requests: {}, maxConcurrentDataReads: 0, logins: 0, faultsServed: 0 };
+  /** TCP connections accepted so far: far fewer than requests when the client reuses connections. */
+  connections = 0;
+  stats: EmulatorStats = { requests: {}, maxConcurrentDataReads: 0, logins: 0, renewals: 0, faultsServed: 0 };
   readonly #server: Server;
   readonly #tokens: Set<string>;
-  readonly #issued = new Map<string, number>();
+  readonly #issued = new Map<string, IssuedToken>();
   readonly #appRoles: EmulatorAppRole[];
+  readonly #kubernetesRoles: EmulatorKubernetesRole[];
+  readonly #kubernetesKeys: KeyObject[];
+  readonly #now: () => number;
   readonly #mounts: string[];
   readonly #maxVersions: number;
   // namespace → mount → path → entry
@@ -91,10 +135,16 @@ export class VaultEmulator {
   private constructor(options: VaultEmulatorOptions) {
     this.#tokens = new Set(options.tokens ?? ['root-token']);
     this.#appRoles = options.appRoles ?? [];
+    this.#kubernetesRoles = options.kubernetes?.roles ?? [];
+    this.#kubernetesKeys = (options.kubernetes?.publicKeys ?? []).map((pem) => createPublicKey(pem));
+    this.#now = options.now ?? Date.now;
     this.#mounts = [...(options.mounts ?? ['secret'])].sort((a, b) => b.length - a.length);
     this.#maxVersions = options.maxVersions ?? 10;
     this.#server = createServer((request, response) => {
       void this.#handle(request, response);
+    });
+    this.#server.on('connection', () => {
+      this.connections++;
     });
   }
 
@@ -124,12 +174,23 @@ export class VaultEmulator {
   }
 
   resetStats(): void {
-    this.stats = { requests: {}, maxConcurrentDataReads: 0, logins: 0, faultsServed: 0 };
+    this.stats = { requests: {}, maxConcurrentDataReads: 0, logins: 0, renewals: 0, faultsServed: 0 };
   }
 
-  /** Revokes every token issued by AppRole logins (static tokens stay valid). */
+  /** Revokes every token issued by logins or {@link issueToken} (static tokens stay valid). */
   revokeIssuedTokens(): void {
     this.#issued.clear();
+  }
+
+  /** Issues a token as `vault token create` would, e.g. a renewable one with a TTL to hand to the plugin. */
+  issueToken(policy: EmulatorTokenPolicy = {}): string {
+    return this.#issue(policy).token;
+  }
+
+  /** Seconds a token has left (0 when unknown, revoked or expired). */
+  tokenTtl(token: string): number {
+    const issued = this.#issued.get(token);
+    return issued ? Math.max(0, Math.floor((issued.expiresAt - this.#now()) / 1000)) : 0;
   }
 
   /** The current data of a secret, for assertions on the storage layout; undefined when absent. */
@@ -181,10 +242,19 @@ export class VaultEmulator {
         this.#count('POST login');
         return send(response, 200, this.#login(parseJson(body)));
       }
-      this.#authenticate(request.headers['x-vault-token']);
+      if (path === 'auth/kubernetes/login' && (method === 'POST' || method === 'PUT')) {
+        this.#count('POST kubernetes login');
+        return send(response, 200, this.#kubernetesLogin(parseJson(body)));
+      }
+      const token = headerValue(request.headers['x-vault-token']);
+      this.#authenticate(token);
       if (path === 'auth/token/lookup-self' && method === 'GET') {
         this.#count('GET lookup-self');
-        return send(response, 200, envelope({ policies: ['default'], ttl: 0, type: 'service' }));
+        return send(response, 200, envelope(this.#lookup(token)));
+      }
+      if (path === 'auth/token/renew-self' && (method === 'POST' || method === 'PUT')) {
+        this.#count('POST renew-self');
+        return send(response, 200, this.#renew(token, parseJson(body)));
       }
 
       const namespace = headerValue(request.headers['x-vault-namespace']).replace(/^\/+|\/+$/g, '');
@@ -239,20 +309,23 @@ export class VaultEmulator {
     }
   }
 
-  #authenticate(header: string | string[] | undefined): void {
-    const token = headerValue(header);
-    const expiry = this.#issued.get(token);
-    if (this.#tokens.has(token) || (expiry !== undefined && expiry > Date.now())) return;
+  #authenticate(token: string): void {
+    const issued = this.#issued.get(token);
+    if (this.#tokens.has(token) || (issued !== undefined && issued.expiresAt > this.#now())) return;
     throw new HttpError(403, ['permission denied']);
   }
 
-  #login(body: Record<string, unknown>): unknown {
-    this.stats.logins++;
-    const role = this.#appRoles.find((candidate) => candidate.roleId === body.role_id && candidate.secretId === body.secret_id);
-    if (!role) throw new HttpError(400, ['invalid role or secret ID']);
+  #issue(policy: EmulatorTokenPolicy): { token: string; issued: IssuedToken } {
     const token = `hvs.${randomBytes(18).toString('base64url')}`;
-    const ttl = role.ttlSeconds ?? 3600;
-    this.#issued.set(token, Date.now() + ttl * 1000);
+    const ttlSeconds = policy.ttlSeconds ?? 3600;
+    const issuedAt = this.#now();
+    const maxExpiresAt = issuedAt + (policy.maxTtlSeconds ?? DEFAULT_MAX_TTL_SECONDS) * 1000;
+    const issued: IssuedToken = { ttlSeconds, issuedAt, maxExpiresAt, expiresAt: Math.min(issuedAt + ttlSeconds * 1000, maxExpiresAt), renewable: policy.renewable ?? true };
+    this.#issued.set(token, issued);
+    return { token, issued };
+  }
+
+  #authResponse(token: string, issued: IssuedToken, metadata: Record<string, string>, warnings: string[] | null = null): unknown {
     return {
       request_id: randomUUID(),
       lease_id: '',
@@ -260,20 +333,95 @@ export class VaultEmulator {
       lease_duration: 0,
       data: null,
       wrap_info: null,
-      warnings: null,
+      warnings,
       auth: {
         client_token: token,
         accessor: randomBytes(12).toString('base64url'),
         policies: ['default'],
         token_policies: ['default'],
-        metadata: { role_name: 'keygate' },
-        lease_duration: ttl,
-        renewable: true,
+        metadata,
+        lease_duration: Math.round((issued.expiresAt - this.#now()) / 1000),
+        renewable: issued.renewable,
         entity_id: randomUUID(),
         token_type: 'service',
         orphan: true,
       },
     };
+  }
+
+  #login(body: Record<string, unknown>): unknown {
+    this.stats.logins++;
+    const role = this.#appRoles.find((candidate) => candidate.roleId === body.role_id && candidate.secretId === body.secret_id);
+    if (!role) throw new HttpError(400, ['invalid role or secret ID']);
+    const { token, issued } = this.#issue(role);
+    return this.#authResponse(token, issued, { role_name: 'keygate' });
+  }
+
+  #kubernetesLogin(body: Record<string, unknown>): unknown {
+    this.stats.logins++;
+    if (typeof body.role !== 'string' || body.role === '') throw new HttpError(400, ['missing role']);
+    if (typeof body.jwt !== 'string' || body.jwt === '') throw new HttpError(400, ['missing jwt']);
+    const role = this.#kubernetesRoles.find((candidate) => candidate.name === body.role);
+    if (!role) throw new HttpError(400, [`invalid role name "${body.role}"`]);
+    const claims = this.#verifyServiceAccountJwt(body.jwt);
+    if (!claims) throw new HttpError(403, ['permission denied']);
+    if (!role.boundServiceAccountNames.includes('*') && !role.boundServiceAccountNames.includes(claims.name)) {
+      throw new HttpError(403, ['service account name not authorized']);
+    }
+    if (!role.boundServiceAccountNamespaces.includes('*') && !role.boundServiceAccountNamespaces.includes(claims.namespace)) {
+      throw new HttpError(403, ['namespace not authorized']);
+    }
+    const { token, issued } = this.#issue(role);
+    return this.#authResponse(token, issued, { role: role.name, service_account_name: claims.name, service_account_namespace: claims.namespace });
+  }
+
+  /** RS256 signature by one of the configured keys, not expired; the service account from legacy or projected claims. */
+  #verifyServiceAccountJwt(jwt: string): { name: string; namespace: string } | undefined {
+    const parts = jwt.split('.');
+    if (parts.length !== 3) return undefined;
+    const [header, payload, signature] = parts as [string, string, string];
+    try {
+      const { alg } = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { alg?: unknown };
+      if (alg !== 'RS256') return undefined;
+      const signed = Buffer.from(`${header}.${payload}`);
+      if (!this.#kubernetesKeys.some((key) => verify('sha256', signed, key, Buffer.from(signature, 'base64url')))) return undefined;
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+      if (typeof claims.exp === 'number' && claims.exp * 1000 <= this.#now()) return undefined;
+      const projected = claims['kubernetes.io'] as { namespace?: unknown; serviceaccount?: { name?: unknown } } | undefined;
+      const name = projected?.serviceaccount?.name ?? claims['kubernetes.io/serviceaccount/service-account.name'];
+      const namespace = projected?.namespace ?? claims['kubernetes.io/serviceaccount/namespace'];
+      return typeof name === 'string' && typeof namespace === 'string' ? { name, namespace } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  #lookup(token: string): Record<string, unknown> {
+    const issued = this.#issued.get(token);
+    if (!issued) return { policies: ['root'], ttl: 0, creation_ttl: 0, renewable: false, expire_time: null, type: 'service' };
+    return {
+      policies: ['default'],
+      ttl: Math.max(0, Math.floor((issued.expiresAt - this.#now()) / 1000)),
+      creation_ttl: issued.ttlSeconds,
+      renewable: issued.renewable,
+      expire_time: new Date(issued.expiresAt).toISOString(),
+      issue_time: new Date(issued.issuedAt).toISOString(),
+      type: 'service',
+    };
+  }
+
+  /** Extends the token by `increment` (default its TTL), capped at its max TTL, as Vault does. */
+  #renew(token: string, body: Record<string, unknown>): unknown {
+    const issued = this.#issued.get(token);
+    if (!issued) throw new HttpError(400, ['lease is not renewable']);
+    if (!issued.renewable) throw new HttpError(400, ['lease is not renewable']);
+    const increment = body.increment === undefined ? issued.ttlSeconds : Number(body.increment);
+    if (!Number.isFinite(increment) || increment < 0) throw new HttpError(400, ['invalid increment']);
+    const wanted = this.#now() + increment * 1000;
+    issued.expiresAt = Math.min(wanted, issued.maxExpiresAt);
+    this.stats.renewals++;
+    const warnings = wanted > issued.maxExpiresAt ? [`TTL of "${increment}s" exceeded the effective max_ttl; TTL value is capped accordingly`] : null;
+    return this.#authResponse(token, issued, {}, warnings);
   }
 
   #writeData(store: Map<string, Entry>, key: string, body: Record<string, unknown>): unknown {
