@@ -7,8 +7,8 @@ export interface KeygateConfig {
   dataDir: string;
   database: DatabaseConfig;
   /**
-   * Plugin packages to load, in order. `@keygate/provider-local` (the system provider) is always
-   * among them: when the file does not list it, it is added first.
+   * Plugin packages to load, in order. The bundled plugins (`BUNDLED_PLUGINS`: the system provider
+   * and the built-in rotation strategies) are always among them: those the file omits come first.
    */
   plugins: PluginEntry[];
   /** Providers created or updated for the default tenant at start. */
