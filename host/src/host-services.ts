@@ -12,6 +12,8 @@ import type { ProvidersService } from './providers/providers-service.js';
 import type { ProjectsService } from './projects/projects-service.js';
 import type { EnvironmentsService } from './environments/environments-service.js';
 import type { SecretsService } from './secrets/secrets-service.js';
+import type { EventBus } from './events/event-bus.js';
+import type { RotationModule } from './rotation/rotation-module.js';
 
 export interface PluginCatalog {
   providerCatalog(): Array<{ type: SecretProviderType<never>; plugin: { name: string; version: string } }>;
@@ -36,4 +38,7 @@ export interface HostServices {
   projects: ProjectsService;
   environments: EnvironmentsService;
   secrets: SecretsService;
+  /** In-process domain events (rotation.*, revocation.*) for notifiers and other subscribers. */
+  events: EventBus;
+  rotation: RotationModule;
 }

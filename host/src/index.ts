@@ -14,3 +14,6 @@ export { loadKeyring, MASTER_KEY_FILE } from './security/master-key.js';
 export { loadPlugins, type LoadedPlugin, type LoadedPlugins, type LoadPluginsOptions } from './plugins/loader.js';
 export { PluginLoadError } from './plugins/plugin-load-error.js';
 export { compileValidator, maskSecrets, secretPaths, transformSecrets, type CompileOptions, type ValidationIssue, type ValidationResult, type Validator } from './validation/json-schema.js';
+export { EventBus, type DomainEvent, type DomainEventHandler, type DomainEventType } from './events/event-bus.js';
+export type { RotationConfig } from './config/types.js';
+export { BUNDLED_PLUGINS } from './config/load-config.js';

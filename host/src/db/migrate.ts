@@ -7,6 +7,7 @@ import * as auditScope from './migrations/0005-audit-scope.js';
 import * as apiKeyScopes from './migrations/0006-api-key-scopes.js';
 import * as users from './migrations/0007-users.js';
 import * as personalApiKeys from './migrations/0008-personal-api-keys.js';
+import * as rotation from './migrations/0010-rotation.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -23,6 +24,7 @@ const MIGRATIONS: Array<readonly [string, Migration]> = [
   ['0006-api-key-scopes', apiKeyScopes],
   ['0007-users', users],
   ['0008-personal-api-keys', personalApiKeys],
+  ['0010-rotation', rotation],
 ];
 
 const source: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -17,6 +17,7 @@ import { keyHandlers } from '../keys/routes.js';
 import { keyKindHandlers } from '../keys/kind-routes.js';
 import { auditHandlers } from '../audit/routes.js';
 import { userHandlers } from '../users/routes.js';
+import { rotationHandlers } from '../rotation/routes.js';
 import { cacheRouteMatchers } from './route-matcher-cache.js';
 
 export interface AppOptions {
@@ -43,6 +44,7 @@ export function handlerTable(s: HostServices): HandlerTable {
     ...keyKindHandlers(s),
     ...auditHandlers(s),
     ...userHandlers(s),
+    ...rotationHandlers(s),
   };
 }
 
