@@ -75,6 +75,9 @@ export class RotationReceiver {
     if (!signatureValid) return reply(401, JSON.stringify({ error: 'Invalid signature' }));
     const mode = this.mode;
     if (mode.kind === 'hang') return;
+    // Mint first, then hold: the caller may die after the function issued a credential but before
+    // it heard the answer, which is the case the requestId idempotency exists for.
+    if (body.action === 'rotate') this.#mint(body.requestId);
     if (mode.kind === 'hold') {
       await new Promise<void>((resolve) => {
         this.#held.push(resolve);
@@ -91,13 +94,18 @@ export class RotationReceiver {
       this.revoked.push(body.oldHandle ?? '');
       return reply(200, JSON.stringify({ success: true }));
     }
-    let answer = this.issued.get(body.requestId);
+    reply(200, JSON.stringify(this.#mint(body.requestId)));
+  }
+
+  /** The answer for a requestId: minted once, the same ever after. */
+  #mint(requestId: string): { newValue: string; newHandle?: string } {
+    let answer = this.issued.get(requestId);
     if (!answer) {
       this.#counter++;
       answer = { newValue: `sk_live_${this.#counter}_${Math.random().toString(36).slice(2)}`, ...(this.returnHandles ? { newHandle: `key-${this.#counter}` } : {}) };
-      this.issued.set(body.requestId, answer);
+      this.issued.set(requestId, answer);
     }
-    reply(200, JSON.stringify(answer));
+    return answer;
   }
 
   /** Resolves once a call is being held (mode `hold`). */

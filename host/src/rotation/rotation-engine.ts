@@ -172,8 +172,11 @@ export class RotationEngine {
     return runs.length;
   }
 
-  /** Advances a run as far as it can go now. A run another process holds is left alone. */
-  async processRun(runId: string): Promise<void> {
+  /**
+   * Advances a run as far as it can go now (or by at most `maxSteps` transitions). A run another
+   * process holds is left alone.
+   */
+  async processRun(runId: string, maxSteps = Number.POSITIVE_INFINITY): Promise<void> {
     await this.#acquireSlot();
     try {
       const client = await this.#d.pool.connect();
@@ -182,7 +185,7 @@ export class RotationEngine {
         const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS ok', [LOCK_CLASS, runId]);
         if (!rows[0]?.ok) return;
         try {
-          await this.#advance(runId);
+          await this.#advance(runId, maxSteps);
         } finally {
           await client.query('SELECT pg_advisory_unlock($1::int, hashtext($2))', [LOCK_CLASS, runId]).catch(() => {
             broken = true;
@@ -199,8 +202,8 @@ export class RotationEngine {
     }
   }
 
-  async #advance(runId: string): Promise<void> {
-    for (;;) {
+  async #advance(runId: string, maxSteps: number): Promise<void> {
+    for (let steps = 0; steps < maxSteps; steps++) {
       // Re-read under the lock: another process may have advanced it since it was listed.
       const run = await this.#d.knex<RunRow>('rotation_runs').where({ id: runId }).first();
       if (!run) return;
