@@ -94,6 +94,7 @@ export async function startKeygate(config: KeygateConfig, options: StartOptions 
     const rotation = await createRotationModule({
       knex: db.knex,
       pool: db.pool,
+      databaseUrl,
       registry,
       strategyTypes: plugins.rotationStrategyTypes,
       pluginServices,
@@ -104,6 +105,7 @@ export async function startKeygate(config: KeygateConfig, options: StartOptions 
       logger,
       config,
     });
+    cleanups.push(() => rotation.close());
     const pluginOf = new Map(plugins.plugins.flatMap((p) => p.provides.map((id) => [id, { name: p.name, version: p.version }] as const)));
     const services: HostServices = {
       knex: db.knex,

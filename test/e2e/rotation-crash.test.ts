@@ -143,9 +143,21 @@ describe('a host killed in the middle of a rotation', () => {
     await kill();
     await db.query(`UPDATE rotation_runs SET revoke_at = now() - interval '1 second' WHERE id = $1`, [pending.id]);
     expect(receiver.revoked).toEqual([]);
+    // Step 3: the restarted host calls revoke; the function holds the call and the host dies again.
+    receiver.mode = { kind: 'hold' };
+    await startHost();
+    await receiver.waitForHeld();
+    await kill();
+    receiver.mode = { kind: 'ok' };
+    receiver.release();
+    expect((await runs())[1]).toMatchObject({ state: 'pending_revocation' });
     await startHost();
     await waitFor('the revocation', async () => ((await runs())[1]?.state === 'done' ? true : undefined));
-    expect(receiver.revoked).toEqual(['key-1']);
+    // The function saw the same revoke requestId each time (its idempotency key) for the one old handle.
+    const revokes = receiver.calls.filter((c) => c.action === 'revoke');
+    expect(revokes.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(revokes.map((c) => c.requestId))).toEqual(new Set([pending.revoke_request_id]));
+    expect(new Set(receiver.revoked)).toEqual(new Set(['key-1']));
     expect((await api('GET', secretPath)).body.value).toBe(receiver.issued.get(requestId)!.newValue);
     const status = await api('GET', `${secretPath}/rotation-policy`);
     expect((status.body.status as Json).state).toBe('UpToDate');

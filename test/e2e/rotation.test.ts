@@ -199,7 +199,7 @@ describe('GenerateRandom runs', () => {
     expect(after.version).not.toBe(before.version);
     const audit = await auditOf('API_TOKEN');
     expect(audit.map((a) => a.action)).toEqual(['rotation-policy.write', 'rotation.requested', 'rotation.started', 'rotation.succeeded']);
-    expect(audit.find((a) => a.action === 'rotation.succeeded')).toMatchObject({ outcome: 'success', actor_type: 'api-key', details: { strategy: 'GenerateRandom', trigger: 'manual' } });
+    expect(audit.find((a) => a.action === 'rotation.succeeded')).toMatchObject({ outcome: 'success', actor_type: 'api-key', details: { strategy: 'GenerateRandom', trigger: 'manual', valueHmac: h.host.services.audit.valueHmac(rotated) } });
     expect(JSON.stringify(audit)).not.toContain(rotated);
     const mine = events.filter((e) => e.subject.secretKey === 'API_TOKEN').map((e) => e.type);
     expect(mine).toEqual(['rotation.started', 'rotation.succeeded']);
@@ -274,6 +274,26 @@ describe('HttpWebhook runs against a real function', () => {
       'rotation.succeeded',
       'revocation.done',
     ]);
+  });
+
+  it('marks Error when the revocation keeps failing, with revocation.failed, and keeps the new value', async () => {
+    receiver.mode = { kind: 'ok' };
+    await webhookPolicy('REVOKE_FAILS', { revokePreviousAfterDays: 0 });
+    await h.api('POST', `${secretPath('REVOKE_FAILS')}/rotate`);
+    await waitForState('REVOKE_FAILS', 'UpToDate');
+    // The second rotate call is answered; from then on the issuer is down, so the revoke fails.
+    const revokeFails = receiver.calls.length;
+    const original = receiver.rotateCalls().length;
+    await h.api('POST', `${secretPath('REVOKE_FAILS')}/rotate`);
+    await waitFor('the second rotate call', async () => (receiver.rotateCalls().length > original ? true : undefined));
+    receiver.mode = { kind: 'fail', status: 502, error: 'issuer down', times: 100 };
+    const s = await waitForState('REVOKE_FAILS', 'Error');
+    expect(s.lastError).toMatch(/revocation of the previous credential failed: .*answered 502: issuer down/);
+    expect(receiver.calls.slice(revokeFails).filter((c) => c.action === 'revoke').length).toBe(3);
+    const second = receiver.rotateCalls().filter((c) => c.secretKey === 'REVOKE_FAILS')[1]!;
+    expect(await value('REVOKE_FAILS')).toBe(receiver.issued.get(second.requestId)!.newValue);
+    expect(events.filter((e) => e.subject.secretKey === 'REVOKE_FAILS').map((e) => e.type).slice(-1)).toEqual(['revocation.failed']);
+    receiver.mode = { kind: 'ok' };
   });
 
   it('retries a failing function with backoff, the same requestId and a fresh signature each time', async () => {

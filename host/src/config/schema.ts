@@ -86,7 +86,7 @@ export const keygateConfigSchema: JsonSchema = {
       scheduler: { type: 'boolean', default: true, description: 'Run rotation jobs on this replica' },
       sweepIntervalMinutes: integer(1, 15, 1440),
       processEveryMs: integer(50, 1000, 60_000),
-      concurrency: integer(1, 4, 64),
+      concurrency: integer(1, 8, 64),
       maxAttempts: integer(1, 5, 20),
       retryBaseDelayMs: integer(1, 1000, 600_000),
       signingSecretGraceHours: integer(0, 24, 24 * 90),

@@ -44,7 +44,11 @@ export const SCHEDULER: RunActor = { type: 'system', id: 'scheduler' };
 
 export interface RotationEngineDeps {
   knex: Knex;
-  pool: pg.Pool;
+  /**
+   * Connections that hold the runs' advisory locks, one per run in flight: kept apart from the
+   * pools the runs' own queries use, so a full house of runs cannot starve itself of connections.
+   */
+  lockPool: pg.Pool;
   registry: ProviderRegistry;
   strategies: ReadonlyMap<string, RotationStrategy>;
   keyring: Keyring;
@@ -179,7 +183,7 @@ export class RotationEngine {
   async processRun(runId: string, maxSteps = Number.POSITIVE_INFINITY): Promise<void> {
     await this.#acquireSlot();
     try {
-      const client = await this.#d.pool.connect();
+      const client = await this.#d.lockPool.connect();
       let broken = false;
       try {
         const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS ok', [LOCK_CLASS, runId]);
@@ -262,7 +266,7 @@ export class RotationEngine {
       // Resume: the value this run was storing may already be there.
       if (run.new_value_hmac !== null) {
         const already = await this.#retry(run, 'attempt', () => this.#storedVersion(session, ref, run.new_value_hmac!));
-        if (already.stored) return this.#markStored(run, target, already.version, run.new_handle);
+        if (already.stored) return this.#markStored(run, target, already.version, run.new_handle, run.new_value_hmac);
       }
       const settings = strategySettings(target.policy, this.#d.keyring, this.#d.clock.now());
       const result = await this.#retry(run, 'attempt', () =>
@@ -274,7 +278,7 @@ export class RotationEngine {
         .where({ id: run.id, state: 'rotating' })
         .update({ new_value_hmac: hmac, new_handle: result.newHandle ?? null, updated_at: this.#d.clock.now() });
       const version = await this.#retry(run, 'attempt', () => this.#write(session, ref, result.newValue, run, hmac));
-      return this.#markStored(run, target, version, result.newHandle ?? null);
+      return this.#markStored(run, target, version, result.newHandle ?? null, hmac);
     } catch (error) {
       await this.#fail(run, target, 'rotation', error);
       return false;
@@ -306,7 +310,7 @@ export class RotationEngine {
     }
   }
 
-  async #markStored(run: RunRow, target: Target, version: string | null, newHandle: string | null): Promise<boolean> {
+  async #markStored(run: RunRow, target: Target, version: string | null, newHandle: string | null, valueHmac: string): Promise<boolean> {
     const now = this.#d.clock.now();
     const policy = target.policy;
     const moved = await this.#d.knex.transaction(async (trx) => {
@@ -336,7 +340,8 @@ export class RotationEngine {
     });
     if (!moved) return true;
     const details = { trigger: run.trigger, attempts: run.attempt, ...(version === null ? {} : { version }), ...(newHandle === null ? {} : { newHandle }) };
-    await this.#record(run, target, 'rotation.succeeded', 'success', { ...details, valueHmac: run.new_value_hmac ?? undefined });
+    // The value's HMAC (audit key), as secret writes record it: which value, never the value.
+    await this.#record(run, target, 'rotation.succeeded', 'success', { ...details, valueHmac });
     this.#emit('rotation.succeeded', run, target, details);
     const fresh = await this.#d.knex<PolicyRow>('rotation_policies').where({ id: policy.id }).first();
     if (fresh?.enabled) await this.#wakeups.policyAt(fresh.id, fresh.next_rotation_at);

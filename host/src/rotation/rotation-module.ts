@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type pg from 'pg';
+import pg from 'pg';
 import type { Clock, Keyring, Logger, PluginServices, RotationStrategy, RotationStrategyType } from '@keygate/core';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { KeygateConfig } from '../config/types.js';
@@ -17,11 +17,14 @@ export interface RotationModule {
   clock: Clock;
   /** Absent until started; absent for good in processes that only build the module (tests). */
   scheduler?: RotationScheduler;
+  /** Closes the engine's lock connections (after the scheduler has stopped). */
+  close(): Promise<void>;
 }
 
 export interface RotationModuleDeps {
   knex: Knex;
   pool: pg.Pool;
+  databaseUrl: string;
   registry: ProviderRegistry;
   strategyTypes: ReadonlyMap<string, RotationStrategyType>;
   pluginServices: PluginServices;
@@ -38,9 +41,12 @@ export async function createRotationModule(deps: RotationModuleDeps): Promise<Ro
   const strategies = new Map<string, RotationStrategy>();
   for (const [name, type] of deps.strategyTypes) strategies.set(name, await type.create(deps.pluginServices));
   const { rotation, outbound } = deps.config;
+  const lockPool = new pg.Pool({ connectionString: deps.databaseUrl, max: rotation.concurrency, idleTimeoutMillis: 30_000 });
+  // A dropped idle connection must not crash the process; the pool replaces it.
+  lockPool.on('error', () => undefined);
   const engine = new RotationEngine({
     knex: deps.knex,
-    pool: deps.pool,
+    lockPool,
     registry: deps.registry,
     strategies,
     keyring: deps.keyring,
@@ -61,7 +67,7 @@ export async function createRotationModule(deps: RotationModuleDeps): Promise<Ro
     endpointRules: { allowLoopback: outbound.allowLoopback, allowPrivate: outbound.allowPrivate },
     signingSecretGraceHours: rotation.signingSecretGraceHours,
   });
-  return { engine, policies, events: deps.events, clock: deps.clock };
+  return { engine, policies, events: deps.events, clock: deps.clock, close: () => lockPool.end() };
 }
 
 export async function startRotationScheduler(module: RotationModule, deps: { pool: pg.Pool; logger: Logger; config: Pick<KeygateConfig, 'rotation'> }): Promise<RotationScheduler> {

@@ -8,6 +8,8 @@ import type { RotationEngine, RotationWakeups } from './rotation-engine.js';
 export const POLICY_JOB = 'keygate.rotation.policy';
 export const RUN_JOB = 'keygate.rotation.run';
 export const SWEEP_JOB = 'keygate.rotation.sweep';
+/** Jobs of one name a replica holds locked at once (waiting for an engine slot). */
+const LOCK_LIMIT = 250;
 
 export interface SchedulerOptions {
   pool: pg.Pool;
@@ -52,7 +54,10 @@ export class RotationScheduler implements RotationWakeups {
       processEvery: options.processEveryMs,
       maxConcurrency: options.concurrency * 2,
       defaultConcurrency: options.concurrency,
-      lockLimit: options.concurrency * 4,
+      // No global cap: each poll locks up to LOCK_LIMIT due jobs per name, so a thousand policies
+      // falling due together are taken in a few polls rather than a handful per second. The
+      // engine's own slots bound what really runs at once.
+      lockLimit: 0,
       defaultLockLifetime: 10 * 60 * 1000,
       removeOnComplete: true,
     });
@@ -60,8 +65,8 @@ export class RotationScheduler implements RotationWakeups {
     agenda.on('error', (error) => logger.warn('job scheduler error', { error: error.message }));
     const scheduler = new RotationScheduler(agenda, logger, options.clock);
     const { engine } = options;
-    agenda.define<{ policyId: string }>(POLICY_JOB, async (job) => engine.processPolicy(job.attrs.data.policyId), { concurrency: options.concurrency });
-    agenda.define<{ runId: string }>(RUN_JOB, async (job) => engine.processRun(job.attrs.data.runId), { concurrency: options.concurrency });
+    agenda.define<{ policyId: string }>(POLICY_JOB, async (job) => engine.processPolicy(job.attrs.data.policyId), { concurrency: options.concurrency, lockLimit: LOCK_LIMIT });
+    agenda.define<{ runId: string }>(RUN_JOB, async (job) => engine.processRun(job.attrs.data.runId), { concurrency: options.concurrency, lockLimit: LOCK_LIMIT });
     agenda.define(SWEEP_JOB, async () => {
       const touched = await engine.sweep();
       if (touched > 0) logger.info('rotation sweep', { runs: touched });
@@ -69,7 +74,12 @@ export class RotationScheduler implements RotationWakeups {
     engine.setWakeups(scheduler);
     if (options.runJobs) {
       await agenda.start();
-      await agenda.every(`${options.sweepIntervalMinutes} minutes`, SWEEP_JOB);
+      try {
+        await agenda.every(`${options.sweepIntervalMinutes} minutes`, SWEEP_JOB);
+      } catch (error) {
+        // Replicas starting together race to create the one sweep job; the loser's insert fails and the job exists.
+        logger.info('sweep job already scheduled by another replica', { error: error instanceof Error ? error.message : String(error) });
+      }
       // Resume runs a previous process left unfinished and start what fell due while none ran.
       await agenda.now(SWEEP_JOB);
     }
