@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { Agenda } from 'agenda';
-import { PostgresBackend } from '@agendajs/postgres-backend';
+import { PostgresBackend, PostgresNotificationChannel } from '@agendajs/postgres-backend';
 import type { Clock, Logger } from '@keygate/core';
 import { AGENDA_TABLE } from '../db/migrations/0010-rotation.js';
 import type { RotationEngine, RotationWakeups } from './rotation-engine.js';
@@ -48,8 +48,14 @@ export class RotationScheduler implements RotationWakeups {
   }
 
   static async start(options: SchedulerOptions): Promise<RotationScheduler> {
+    const logger = options.logger.child({ component: 'rotation-scheduler' });
+    // Our own LISTEN/NOTIFY channel, so its connection errors (PostgreSQL restarting or stopping
+    // under it) are logged rather than thrown as an unhandled 'error' event that ends the process.
+    const channel = new PostgresNotificationChannel({ pool: options.pool, channelName: AGENDA_TABLE });
+    channel.on('error', (error: unknown) => logger.warn('job notification channel error', { error: error instanceof Error ? error.message : String(error) }));
     const agenda = new Agenda({
-      backend: new PostgresBackend({ pool: options.pool, tableName: AGENDA_TABLE, channelName: AGENDA_TABLE, ensureSchema: false }),
+      backend: new PostgresBackend({ pool: options.pool, tableName: AGENDA_TABLE, ensureSchema: false, disableNotifications: true }),
+      notificationChannel: channel,
       name: `keygate-${process.pid}`,
       processEvery: options.processEveryMs,
       maxConcurrency: options.concurrency * 2,
@@ -61,7 +67,6 @@ export class RotationScheduler implements RotationWakeups {
       defaultLockLifetime: 10 * 60 * 1000,
       removeOnComplete: true,
     });
-    const logger = options.logger.child({ component: 'rotation-scheduler' });
     agenda.on('error', (error) => logger.warn('job scheduler error', { error: error.message }));
     const scheduler = new RotationScheduler(agenda, logger, options.clock);
     const { engine } = options;
