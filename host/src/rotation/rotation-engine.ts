@@ -207,11 +207,14 @@ export class RotationEngine {
   }
 
   async #advance(runId: string, maxSteps: number): Promise<void> {
+    let target: Target | undefined;
     for (let steps = 0; steps < maxSteps; steps++) {
       // Re-read under the lock: another process may have advanced it since it was listed.
       const run = await this.#d.knex<RunRow>('rotation_runs').where({ id: runId }).first();
       if (!run) return;
-      const target = await this.#target(run.policy_id);
+      // The policy is read once per pass; the step that depends on its latest state (the handle
+      // to revoke) reads it again inside its transaction.
+      target ??= await this.#target(run.policy_id);
       if (!target) return;
       const next = await this.#step(run, target);
       if (!next) return;
@@ -318,13 +321,14 @@ export class RotationEngine {
       const n = await trx<RunRow>('rotation_runs')
         .where({ id: run.id, state: 'rotating' })
         .update({ state: 'stored', stored_version: version, new_handle: newHandle, old_handle: current?.current_handle ?? null, stored_at: now, updated_at: now });
-      if (n === 0 || !current) return false;
+      if (n === 0 || !current) return undefined;
+      const nextRotationAt = new Date(now.getTime() + current.interval_days * DAY_MS);
       await trx<PolicyRow>('rotation_policies')
         .where({ id: policy.id })
         .update({
           current_handle: newHandle,
           last_rotated_at: now,
-          next_rotation_at: new Date(now.getTime() + current.interval_days * DAY_MS),
+          next_rotation_at: nextRotationAt,
           last_run_id: run.id,
           last_run_state: 'stored',
           last_error: null,
@@ -336,15 +340,14 @@ export class RotationEngine {
         .onConflict(['environment_id', 'provider_id', 'key'])
         .merge({ updated_at: now });
       await trx('environments').where({ id: policy.environment_id }).update({ secrets_version: trx.raw('secrets_version + 1'), secrets_modified_at: now });
-      return true;
+      return { enabled: current.enabled, nextRotationAt };
     });
     if (!moved) return true;
     const details = { trigger: run.trigger, attempts: run.attempt, ...(version === null ? {} : { version }), ...(newHandle === null ? {} : { newHandle }) };
     // The value's HMAC (audit key), as secret writes record it: which value, never the value.
     await this.#record(run, target, 'rotation.succeeded', 'success', { ...details, valueHmac });
     this.#emit('rotation.succeeded', run, target, details);
-    const fresh = await this.#d.knex<PolicyRow>('rotation_policies').where({ id: policy.id }).first();
-    if (fresh?.enabled) await this.#wakeups.policyAt(fresh.id, fresh.next_rotation_at);
+    if (moved.enabled) await this.#wakeups.policyAt(policy.id, moved.nextRotationAt);
     return true;
   }
 
