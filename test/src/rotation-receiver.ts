@@ -14,8 +14,8 @@ export interface ReceivedCall {
 
 export type ReceiverMode =
   | { kind: 'ok' }
-  /** Answers `status` with `{error}` for the next `times` calls, then normally. */
-  | { kind: 'fail'; status: number; error: string; times: number }
+  /** Answers `status` with `{error}` for the next `times` calls (of `action` only, when given), then normally. */
+  | { kind: 'fail'; status: number; error: string; times: number; action?: 'rotate' | 'revoke' }
   /** Never answers (until closed). */
   | { kind: 'hang' }
   /** Answers normally after `delayMs`. */
@@ -85,7 +85,7 @@ export class RotationReceiver {
       });
     }
     if (mode.kind === 'slow') await new Promise((resolve) => setTimeout(resolve, mode.delayMs));
-    if (mode.kind === 'fail' && mode.times > 0) {
+    if (mode.kind === 'fail' && mode.times > 0 && (mode.action === undefined || mode.action === body.action)) {
       mode.times--;
       return reply(mode.status, JSON.stringify({ error: mode.error }));
     }

@@ -184,8 +184,9 @@ export class RotationPoliciesService {
     const provider = this.#provider(env, providerRef);
     const policy = await this.#find(env, provider, key);
     const { run, created } = await this.#d.engine.requestRun(policy, 'manual', { type: ctx.principal.actorType, id: ctx.principal.actorId });
-    if (created) await this.#d.engine.wakeups.runAt(run.id, this.#d.clock.now());
+    // Audited before the run is handed to the scheduler, so the request precedes the run's own rows.
     await this.#record(ctx, env, provider, key, 'rotation.requested', 202, { policyId: policy.id, runId: run.id, joined: !created });
+    if (created) await this.#d.engine.wakeups.runAt(run.id, this.#d.clock.now());
     return { runId: run.id, requestId: run.request_id, state: run.state, trigger: run.trigger, dueAt: run.due_at.toISOString() };
   }
 

@@ -183,7 +183,14 @@ export class RotationEngine {
   async processRun(runId: string, maxSteps = Number.POSITIVE_INFINITY): Promise<void> {
     await this.#acquireSlot();
     try {
-      const client = await this.#d.lockPool.connect();
+      let client: pg.PoolClient;
+      try {
+        client = await this.#d.lockPool.connect();
+      } catch (error) {
+        // The database is unreachable: the run stays where it is and the next sweep or job resumes it.
+        this.#d.logger.warn('rotation run postponed: no database connection', { runId, error: describe(error) });
+        return;
+      }
       let broken = false;
       try {
         const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS ok', [LOCK_CLASS, runId]);
@@ -243,7 +250,7 @@ export class RotationEngine {
     let current: { exists: boolean; version: string | null };
     try {
       const session = await this.#d.registry.session(target.provider);
-      current = await this.#retry(run, 'attempt', () => readVersion(session, this.#ref(target)));
+      current = await this.#retry(run, null, () => readVersion(session, this.#ref(target)));
     } catch (error) {
       await this.#fail(run, target, 'rotation', error);
       return false;
@@ -268,7 +275,7 @@ export class RotationEngine {
       const session = await this.#d.registry.session(target.provider);
       // Resume: the value this run was storing may already be there.
       if (run.new_value_hmac !== null) {
-        const already = await this.#retry(run, 'attempt', () => this.#storedVersion(session, ref, run.new_value_hmac!));
+        const already = await this.#retry(run, null, () => this.#storedVersion(session, ref, run.new_value_hmac!));
         if (already.stored) return this.#markStored(run, target, already.version, run.new_handle, run.new_value_hmac);
       }
       const settings = strategySettings(target.policy, this.#d.keyring, this.#d.clock.now());
@@ -280,7 +287,7 @@ export class RotationEngine {
       await this.#d.knex<RunRow>('rotation_runs')
         .where({ id: run.id, state: 'rotating' })
         .update({ new_value_hmac: hmac, new_handle: result.newHandle ?? null, updated_at: this.#d.clock.now() });
-      const version = await this.#retry(run, 'attempt', () => this.#write(session, ref, result.newValue, run, hmac));
+      const version = await this.#retry(run, null, () => this.#write(session, ref, result.newValue, run, hmac));
       return this.#markStored(run, target, version, result.newHandle ?? null, hmac);
     } catch (error) {
       await this.#fail(run, target, 'rotation', error);
@@ -440,12 +447,15 @@ export class RotationEngine {
       .update({ last_run_id: runId, last_run_state: state, updated_at: this.#d.clock.now(), ...extra });
   }
 
-  /** One step's attempts with exponential backoff and full jitter; each attempt is counted on the run. */
-  async #retry<T>(run: RunRow, counter: 'attempt' | 'revoke_attempt', work: () => Promise<T>): Promise<T> {
+  /**
+   * One step's attempts with exponential backoff and full jitter. Calls to the strategy are counted
+   * on the run (`attempt`, `revoke_attempt`); provider reads and writes are not.
+   */
+  async #retry<T>(run: RunRow, counter: 'attempt' | 'revoke_attempt' | null, work: () => Promise<T>): Promise<T> {
     return retryWithBackoff(
       this.#d.retry,
       async () => {
-        await this.#d.knex('rotation_runs').where({ id: run.id }).increment(counter, 1);
+        if (counter !== null) await this.#d.knex('rotation_runs').where({ id: run.id }).increment(counter, 1);
         return work();
       },
       (error) => {
