@@ -291,6 +291,36 @@ describe('HttpWebhook runs against a real function', () => {
     const second = receiver.rotateCalls().filter((c) => c.secretKey === 'REVOKE_FAILS')[1]!;
     expect(await value('REVOKE_FAILS')).toBe(receiver.issued.get(second.requestId)!.newValue);
     expect(events.filter((e) => e.subject.secretKey === 'REVOKE_FAILS').map((e) => e.type).slice(-1)).toEqual(['revocation.failed']);
+    // A 502 is transient: the revocation stays pending and is tried again an hour later, same requestId.
+    const pending = (await runsOf('REVOKE_FAILS'))[1]!;
+    expect(pending.state).toBe('pending_revocation');
+    expect((pending.revoke_at as Date).getTime() - clock.now().getTime()).toBeGreaterThan(50 * 60 * 1000);
+    receiver.mode = { kind: 'ok' };
+    await h.host.services.rotation.engine.sweep();
+    expect((await runsOf('REVOKE_FAILS'))[1]!.state).toBe('pending_revocation');
+    offsetMs = 61 * 60 * 1000;
+    try {
+      await h.host.services.rotation.engine.sweep();
+      expect((await runsOf('REVOKE_FAILS'))[1]!.state).toBe('done');
+      expect((await status('REVOKE_FAILS')).state).toBe('UpToDate');
+    } finally {
+      offsetMs = 0;
+    }
+    const revokes = receiver.calls.slice(revokeFails).filter((c) => c.action === 'revoke');
+    expect(revokes).toHaveLength(4);
+    expect(new Set(revokes.map((c) => c.requestId)).size).toBe(1);
+  });
+
+  it('ends a revocation the function refuses (4xx) in Error, without retrying it', async () => {
+    receiver.mode = { kind: 'ok' };
+    await webhookPolicy('REVOKE_REFUSED', { revokePreviousAfterDays: 0 });
+    await h.api('POST', `${secretPath('REVOKE_REFUSED')}/rotate`);
+    await waitForState('REVOKE_REFUSED', 'UpToDate');
+    receiver.mode = { kind: 'fail', status: 404, error: 'no such key', times: 100, action: 'revoke' };
+    await h.api('POST', `${secretPath('REVOKE_REFUSED')}/rotate`);
+    const s = await waitForState('REVOKE_REFUSED', 'Error');
+    expect(s.lastError).toMatch(/revocation of the previous credential failed: .*404: no such key$/);
+    expect((await runsOf('REVOKE_REFUSED'))[1]).toMatchObject({ state: 'error' });
     receiver.mode = { kind: 'ok' };
   });
 

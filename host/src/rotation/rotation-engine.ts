@@ -402,13 +402,26 @@ export class RotationEngine {
     } catch (error) {
       const text = errorText(error);
       const done = this.#d.clock.now();
+      // A transient failure (unreachable, 5xx, timeout) is tried again later with the same
+      // requestId: the old credential must not stay valid for good because the issuer hiccuped.
+      // A refusal (4xx) ends the run; the operator has to look at it.
+      const again = !isKeygateError(error) || error.retryable;
+      const retryAt = new Date(done.getTime() + RETRY_AFTER_ERROR_MS);
       const moved = await this.#d.knex<RunRow>('rotation_runs')
         .where({ id: run.id, state: 'pending_revocation' })
-        .update({ state: 'error', last_error: `revocation: ${text}`, finished_at: done, updated_at: done });
+        .update(
+          again
+            ? { revoke_at: retryAt, last_error: `revocation: ${text}`, updated_at: done }
+            : { state: 'error', last_error: `revocation: ${text}`, finished_at: done, updated_at: done },
+        );
       if (moved > 0) {
-        await this.#policyState(target.policy.id, run.id, 'error', { last_error: `revocation of the previous credential failed: ${text}` });
-        await this.#record(run, target, 'revocation.failed', 'error', { ...details, error: text });
-        this.#emit('revocation.failed', run, target, { ...details, error: text });
+        await this.#policyState(target.policy.id, run.id, 'error', {
+          last_error: `revocation of the previous credential failed: ${text}${again ? ' (will be tried again)' : ''}`,
+          revocation_due_at: again ? retryAt : null,
+        });
+        await this.#record(run, target, 'revocation.failed', 'error', { ...details, error: text, willRetry: again });
+        this.#emit('revocation.failed', run, target, { ...details, error: text, willRetry: again });
+        if (again) await this.#wakeups.runAt(run.id, retryAt);
       }
       return false;
     }
