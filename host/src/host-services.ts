@@ -15,6 +15,8 @@ import type { ProjectsService } from './projects/projects-service.js';
 import type { EnvironmentsService } from './environments/environments-service.js';
 import type { SecretsService } from './secrets/secrets-service.js';
 import type { WorkloadIdentity } from './identity/workload-identity.js';
+import type { EventBus } from './events/event-bus.js';
+import type { RotationModule } from './rotation/rotation-module.js';
 
 export interface PluginCatalog {
   providerCatalog(): Array<{ type: SecretProviderType<never>; plugin: { name: string; version: string } }>;
@@ -47,4 +49,7 @@ export interface HostServices {
   secrets: SecretsService;
   /** Trust domains and the keyless exchange of workload OIDC tokens. */
   identity: WorkloadIdentity;
+  /** In-process domain events (rotation.*, revocation.*) for notifiers and other subscribers. */
+  events: EventBus;
+  rotation: RotationModule;
 }

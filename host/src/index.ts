@@ -18,3 +18,6 @@ export { createHttpClient, type OutboundHttpClient, type OutboundOptions } from 
 export { classifyAddress, createAddressPolicy, type AddressCategory, type AddressClass, type AddressPolicy, type AddressPolicyOptions, type Refusal } from './outbound/address-policy.js';
 export { systemResolver, type Resolver, type ResolvedAddress } from './outbound/policy-lookup.js';
 export type { OutboundFailure } from './outbound/errors.js';
+export { EventBus, type DomainEvent, type DomainEventHandler, type DomainEventType } from './events/event-bus.js';
+export type { RotationConfig } from './config/types.js';
+export { BUNDLED_PLUGINS } from './config/load-config.js';

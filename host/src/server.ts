@@ -4,7 +4,7 @@ import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
-import { container, TOKENS, type Logger, type PluginServices } from '@keygate/core';
+import { container, TOKENS, type Clock, type Logger, type PluginServices } from '@keygate/core';
 import type { KeygateConfig } from './config/types.js';
 import { createLogger } from './logging/logger.js';
 import { loadKeyring } from './security/master-key.js';
@@ -30,6 +30,8 @@ import { SecretsService } from './secrets/secrets-service.js';
 import { WorkloadIdentity } from './identity/workload-identity.js';
 import { bootstrap, loadAuditHmacKey, type BootstrapResult } from './tenants/bootstrap.js';
 import { createApp } from './http/app.js';
+import { EventBus } from './events/event-bus.js';
+import { createRotationModule, startRotationScheduler } from './rotation/rotation-module.js';
 import type { HostServices } from './host-services.js';
 
 export interface KeygateHost {
@@ -43,6 +45,8 @@ export interface KeygateHost {
 
 export interface StartOptions {
   logger?: Logger;
+  /** The host's clock (rotation schedules, plugins); the system clock unless a test controls time. */
+  clock?: Clock;
 }
 
 const EMBEDDED_DATABASE = 'keygate';
@@ -66,7 +70,7 @@ export async function startKeygate(config: KeygateConfig, options: StartOptions 
     cleanups.push(async () => http.close());
     const pluginServices: PluginServices = {
       logger,
-      clock: { now: () => new Date() },
+      clock: options.clock ?? { now: () => new Date() },
       keyring,
       sql,
       http,
@@ -91,6 +95,22 @@ export async function startKeygate(config: KeygateConfig, options: StartOptions 
     const projects = new ProjectsService(db.knex, providers);
     const environments = new EnvironmentsService(db.knex, providers, projects);
     const secrets = new SecretsService({ knex: db.knex, pool: db.pool, registry, audit, maxValueBytes: config.secrets.maxValueBytes, feed });
+    const events = new EventBus(logger.child({ component: 'events' }));
+    const rotation = await createRotationModule({
+      knex: db.knex,
+      pool: db.pool,
+      databaseUrl,
+      registry,
+      strategyTypes: plugins.rotationStrategyTypes,
+      pluginServices,
+      keyring,
+      audit,
+      events,
+      clock: pluginServices.clock,
+      logger,
+      config,
+    });
+    cleanups.push(() => rotation.close());
     const pluginOf = new Map(plugins.plugins.flatMap((p) => p.provides.map((id) => [id, { name: p.name, version: p.version }] as const)));
     const services: HostServices = {
       knex: db.knex,
@@ -114,6 +134,8 @@ export async function startKeygate(config: KeygateConfig, options: StartOptions 
       environments,
       secrets,
       identity: new WorkloadIdentity({ knex: db.knex, keys, audit, logger, types: plugins.identityProviderTypes, pluginServices }),
+      events,
+      rotation,
       plugins: {
         providerCatalog: () =>
           [...plugins.providerTypes.values()].map((type) => ({ type, plugin: pluginOf.get(`provider:${type.type}`) ?? { name: 'unknown', version: '0.0.0' } })),
@@ -126,6 +148,9 @@ export async function startKeygate(config: KeygateConfig, options: StartOptions 
       staticProviders: config.providers,
       ...(config.security.bootstrapApiKey === undefined ? {} : { bootstrapApiKey: config.security.bootstrapApiKey }),
     }, logger);
+
+    const scheduler = await startRotationScheduler(rotation, { pool: db.pool, logger, config });
+    cleanups.push(() => scheduler.stop(config.server.shutdownTimeoutMs));
 
     const app = createApp(services, { bodyLimitBytes: config.server.bodyLimitBytes, responseValidation: config.server.responseValidation, trustProxy: config.server.trustProxy });
     const server = await listen(app, config.server.port, config.server.host);

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateApiKey } from '@keygate/core/wire';
+import type { Clock } from '@keygate/core';
 import { createLogger, loadConfig, startKeygate, type KeygateHost } from '@keygate/host';
 import { createTestDatabase } from './database.js';
 
@@ -24,12 +25,16 @@ export interface TestHostOptions {
   configPath?: string;
   /** Receives every log line (JSON, debug level) instead of silence. */
   logSink?: (line: string) => void;
+  /** The host's clock, for tests that move time (rotation schedules). */
+  clock?: Clock;
+  /** Join this database (a second replica) instead of creating one; it is then left in place on close. */
+  databaseUrl?: string;
 }
 
 /** A real host on a fresh database of the run's PostgreSQL, listening on a free loopback port. */
 export async function startTestHost(options: TestHostOptions = {}): Promise<TestHost> {
-  const { env = {}, configPath, logSink } = options;
-  const db = await createTestDatabase();
+  const { env = {}, configPath, logSink, clock } = options;
+  const db = options.databaseUrl === undefined ? await createTestDatabase() : { url: options.databaseUrl, drop: () => Promise.resolve() };
   const dataDir = await mkdtemp(join(tmpdir(), 'keygate-host-'));
   const apiKey = generateApiKey().apiKey;
   const config = await loadConfig({
@@ -45,7 +50,10 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
     ...(configPath === undefined ? {} : { path: configPath }),
   });
   config.server.host = '127.0.0.1';
-  const host = await startKeygate(config, logSink ? { logger: createLogger({ level: 'debug', format: 'json', stream: { write: logSink } }) } : {});
+  const host = await startKeygate(config, {
+    ...(logSink ? { logger: createLogger({ level: 'debug', format: 'json', stream: { write: logSink } }) } : {}),
+    ...(clock ? { clock } : {}),
+  });
   const api: TestHost['api'] = async (method, path, body, headers = {}) => {
     const response = await fetch(`${host.url}${path}`, {
       method,

@@ -50,12 +50,21 @@ describe('loadConfig: defaults', () => {
       },
       dataDir: join(dir, '.keygate'),
       database: { poolMax: 10, embedded: {} },
-      plugins: [{ package: '@keygate/provider-local', options: {}, source: 'plugins (system provider, always loaded)' }],
+      plugins: [
+        { package: '@keygate/provider-local', options: {}, source: 'plugins (system provider, always loaded)' },
+        { package: '@keygate/rotation-generate-random', options: {}, source: 'plugins (built-in rotation strategy, always loaded)' },
+        { package: '@keygate/rotation-http-webhook', options: {}, source: 'plugins (built-in rotation strategy, always loaded)' },
+        { package: '@keygate/provider-http-rest', options: {}, source: 'plugins (built-in provider, always loaded)' },
+        { package: '@keygate/identity-github', options: {}, source: 'plugins (built-in identity provider, always loaded)' },
+        { package: '@keygate/identity-kubernetes', options: {}, source: 'plugins (built-in identity provider, always loaded)' },
+        { package: '@keygate/identity-oidc', options: {}, source: 'plugins (built-in identity provider, always loaded)' },
+      ],
       providers: [],
       security: { authFailures: { maxPerIp: 30, windowSeconds: 300 } },
       outbound: { allowLoopback: false, allowPrivate: false, connectTimeoutMs: 5000, timeoutMs: 15_000, maxResponseBytes: 5 * 1024 * 1024, allowedNetworks: [] },
       secrets: { maxValueBytes: 64 * 1024 },
       providerTimeoutMs: 10_000,
+      rotation: { scheduler: true, sweepIntervalMinutes: 15, processEveryMs: 1000, concurrency: 8, maxAttempts: 5, retryBaseDelayMs: 1000, signingSecretGraceHours: 24 },
       logging: { level: 'info', format: 'json' },
       tenant: { slug: 'default', name: 'Default' },
     });
@@ -312,10 +321,16 @@ describe('loadConfig: server.bodyLimit', () => {
 });
 
 describe('loadConfig: plugins and providers', () => {
-  it('loads the system provider first when the list omits it', async () => {
+  it('loads the bundled plugins first when the list omits them', async () => {
     const config = await loadYaml('plugins:\n  - package: "@acme/keygate-provider-x"\n    options:\n      region: eu\n');
     expect(config.plugins).toEqual([
       { package: '@keygate/provider-local', options: {}, source: 'plugins (system provider, always loaded)' },
+      { package: '@keygate/rotation-generate-random', options: {}, source: 'plugins (built-in rotation strategy, always loaded)' },
+      { package: '@keygate/rotation-http-webhook', options: {}, source: 'plugins (built-in rotation strategy, always loaded)' },
+      { package: '@keygate/provider-http-rest', options: {}, source: 'plugins (built-in provider, always loaded)' },
+      { package: '@keygate/identity-github', options: {}, source: 'plugins (built-in identity provider, always loaded)' },
+      { package: '@keygate/identity-kubernetes', options: {}, source: 'plugins (built-in identity provider, always loaded)' },
+      { package: '@keygate/identity-oidc', options: {}, source: 'plugins (built-in identity provider, always loaded)' },
       { package: '@acme/keygate-provider-x', options: { region: 'eu' }, source: 'plugins[0]' },
     ]);
   });
@@ -323,6 +338,12 @@ describe('loadConfig: plugins and providers', () => {
   it('keeps a listed system provider where it is, with its options', async () => {
     const config = await loadYaml('plugins:\n  - package: "@acme/x"\n  - package: "@keygate/provider-local"\n    options: {a: 1}\n');
     expect(config.plugins.map((entry) => [entry.package, entry.options])).toEqual([
+      ['@keygate/rotation-generate-random', {}],
+      ['@keygate/rotation-http-webhook', {}],
+      ['@keygate/provider-http-rest', {}],
+      ['@keygate/identity-github', {}],
+      ['@keygate/identity-kubernetes', {}],
+      ['@keygate/identity-oidc', {}],
       ['@acme/x', {}],
       ['@keygate/provider-local', { a: 1 }],
     ]);
@@ -368,7 +389,17 @@ describe('host/CONFIG.md', () => {
     expect(config.database.url).toBe('postgres://keygate:pw@db.internal:5432/keygate');
     expect(config.security.activeKeyId).toBe('k2');
     expect(config.security.bootstrapApiKey).toBeUndefined();
-    expect(config.plugins.map((plugin) => plugin.package)).toEqual(['@keygate/provider-local', '@keygate/provider-vault', './plugins/acme-notifier.mjs']);
+    expect(config.plugins.map((plugin) => plugin.package)).toEqual([
+      '@keygate/rotation-generate-random',
+      '@keygate/rotation-http-webhook',
+      '@keygate/provider-http-rest',
+      '@keygate/identity-github',
+      '@keygate/identity-kubernetes',
+      '@keygate/identity-oidc',
+      '@keygate/provider-local',
+      '@keygate/provider-vault',
+      './plugins/acme-notifier.mjs',
+    ]);
     for (const section of Object.keys(keygateConfigSchema.properties!)) expect(example).toMatch(new RegExp(`^${section}:`, 'm'));
   });
 });

@@ -15,6 +15,21 @@ import type { KeygateConfig, PluginEntry } from './types.js';
 export const DEFAULT_CONFIG_FILE = 'keygate.yaml';
 /** The system provider: every tenant has a `Local` provider, so this plugin is always loaded. */
 export const SYSTEM_PROVIDER_PACKAGE = '@keygate/provider-local';
+/**
+ * Plugins bundled with the host and always loaded, in this order: the system provider, the
+ * built-in rotation strategies that rotation policies name, the HttpRest provider (any HTTP secret
+ * API by configuration alone) and the identity providers trust domains name. The cloud providers
+ * stay opt-in (listed under `plugins:`) because their SDKs weigh on start-up.
+ */
+export const BUNDLED_PLUGINS: ReadonlyArray<{ package: string; role: string }> = [
+  { package: SYSTEM_PROVIDER_PACKAGE, role: 'system provider' },
+  { package: '@keygate/rotation-generate-random', role: 'built-in rotation strategy' },
+  { package: '@keygate/rotation-http-webhook', role: 'built-in rotation strategy' },
+  { package: '@keygate/provider-http-rest', role: 'built-in provider' },
+  { package: '@keygate/identity-github', role: 'built-in identity provider' },
+  { package: '@keygate/identity-kubernetes', role: 'built-in identity provider' },
+  { package: '@keygate/identity-oidc', role: 'built-in identity provider' },
+];
 
 export interface LoadConfigOptions {
   /** Configuration file; defaults to `KEYGATE_CONFIG`, then `./keygate.yaml` when it exists. */
@@ -94,18 +109,19 @@ function resolveConfig(document: ValidatedDocument, cwd: string, configFile: str
     ...rest,
     server: { ...server, bodyLimitBytes: parseByteSize(server.bodyLimit) },
     dataDir: resolve(cwd, dataDir),
-    plugins: withSystemProvider(listed ?? []),
+    plugins: withBundledPlugins(listed ?? []),
   };
 }
 
 /**
- * The system provider backs every tenant's `Local` provider, so the host cannot run without it:
- * when the list omits it, it is loaded first. A listed entry keeps its place and options.
+ * The host cannot run without its bundled plugins (the system provider backs every tenant's
+ * `Local` provider; policies name the built-in strategies): those the list omits are loaded
+ * first, in {@link BUNDLED_PLUGINS} order. A listed entry keeps its place and options.
  */
-function withSystemProvider(listed: ReadonlyArray<Omit<PluginEntry, 'source'>>): PluginEntry[] {
+function withBundledPlugins(listed: ReadonlyArray<Omit<PluginEntry, 'source'>>): PluginEntry[] {
   const entries: PluginEntry[] = listed.map((entry, index) => ({ ...entry, source: `plugins[${index}]` }));
-  if (entries.some((entry) => entry.package === SYSTEM_PROVIDER_PACKAGE)) return entries;
-  return [{ package: SYSTEM_PROVIDER_PACKAGE, options: {}, source: 'plugins (system provider, always loaded)' }, ...entries];
+  const missing = BUNDLED_PLUGINS.filter((bundled) => !entries.some((entry) => entry.package === bundled.package));
+  return [...missing.map((bundled) => ({ package: bundled.package, options: {}, source: `plugins (${bundled.role}, always loaded)` })), ...entries];
 }
 
 function withOrigin(problem: ConfigProblem, origins: ReadonlyMap<string, string>): ConfigProblem {

@@ -87,6 +87,15 @@ export const keygateConfigSchema: JsonSchema = {
       maxValueBytes: integer(1, 64 * 1024),
     }),
     providerTimeoutMs: integer(1, 10_000),
+    rotation: section({
+      scheduler: { type: 'boolean', default: true, description: 'Run rotation jobs on this replica' },
+      sweepIntervalMinutes: integer(1, 15, 1440),
+      processEveryMs: integer(50, 1000, 60_000),
+      concurrency: integer(1, 8, 64),
+      maxAttempts: integer(1, 5, 20),
+      retryBaseDelayMs: integer(1, 1000, 600_000),
+      signingSecretGraceHours: integer(0, 24, 24 * 90),
+    }),
     logging: section({
       level: { enum: ['debug', 'info', 'warn', 'error', 'silent'], default: 'info' },
       format: { enum: ['json', 'pretty'], default: 'json' },

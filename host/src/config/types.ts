@@ -7,8 +7,8 @@ export interface KeygateConfig {
   dataDir: string;
   database: DatabaseConfig;
   /**
-   * Plugin packages to load, in order. `@keygate/provider-local` (the system provider) is always
-   * among them: when the file does not list it, it is added first.
+   * Plugin packages to load, in order. The bundled plugins (`BUNDLED_PLUGINS`: the system provider
+   * and the built-in rotation strategies) are always among them: those the file omits come first.
    */
   plugins: PluginEntry[];
   /** Providers created or updated for the default tenant at start. */
@@ -18,6 +18,7 @@ export interface KeygateConfig {
   secrets: SecretsConfig;
   /** Timeout the host applies to every call into a provider, in milliseconds. */
   providerTimeoutMs: number;
+  rotation: RotationConfig;
   logging: LoggingConfig;
   /** The tenant created on first start. */
   tenant: TenantConfig;
@@ -100,6 +101,23 @@ export interface OutboundConfig {
 export interface SecretsConfig {
   /** Largest secret value accepted on write, in bytes (UTF-8). */
   maxValueBytes: number;
+}
+
+export interface RotationConfig {
+  /** Whether this replica runs rotation jobs (the API works either way). */
+  scheduler: boolean;
+  /** How often the safety-net sweep looks for due or interrupted runs. */
+  sweepIntervalMinutes: number;
+  /** How often Agenda polls for jobs when no notification woke it. */
+  processEveryMs: number;
+  /** Rotation runs in flight at once on this replica. */
+  concurrency: number;
+  /** Attempts of each step (rotate, store, revoke) before the run is marked Error. */
+  maxAttempts: number;
+  /** First backoff step between attempts; doubles up to 20× this, with full jitter. */
+  retryBaseDelayMs: number;
+  /** How long a replaced webhook signing secret keeps signing alongside the new one. */
+  signingSecretGraceHours: number;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';

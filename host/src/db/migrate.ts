@@ -8,6 +8,7 @@ import * as apiKeyScopes from './migrations/0006-api-key-scopes.js';
 import * as users from './migrations/0007-users.js';
 import * as personalApiKeys from './migrations/0008-personal-api-keys.js';
 import * as memberships from './migrations/0009-memberships.js';
+import * as rotation from './migrations/0010-rotation.js';
 import * as trustDomains from './migrations/0011-trust-domains.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
@@ -26,6 +27,7 @@ const MIGRATIONS: Array<readonly [string, Migration]> = [
   ['0007-users', users],
   ['0008-personal-api-keys', personalApiKeys],
   ['0009-memberships', memberships],
+  ['0010-rotation', rotation],
   ['0011-trust-domains', trustDomains],
 ];
 

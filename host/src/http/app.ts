@@ -18,6 +18,7 @@ import { keyKindHandlers } from '../keys/kind-routes.js';
 import { auditHandlers } from '../audit/routes.js';
 import { userHandlers } from '../users/routes.js';
 import { memberHandlers } from '../members/routes.js';
+import { rotationHandlers } from '../rotation/routes.js';
 import { cacheRouteMatchers } from './route-matcher-cache.js';
 import { identityHandlers } from '../identity/routes.js';
 
@@ -47,6 +48,7 @@ export function handlerTable(s: HostServices): HandlerTable {
     ...userHandlers(s),
     ...identityHandlers(s),
     ...memberHandlers(s),
+    ...rotationHandlers(s),
   };
 }
 

@@ -176,6 +176,13 @@ describe('loadPlugins', () => {
     expect(loaded.plugins).toEqual([expect.objectContaining({ name: '@keygate/provider-local', provides: ['provider:Local'] })]);
     expect(scope.resolve(TOKENS.providerType).type).toBe('Local');
   });
+
+  it('loads the bundled rotation strategies by name', async () => {
+    const scope = container.createChildContainer();
+    const loaded = await loadPlugins([entry('@keygate/rotation-generate-random'), entry('@keygate/rotation-http-webhook')], scope);
+    expect(loaded.plugins.map((p) => p.provides)).toEqual([['rotation:GenerateRandom'], ['rotation:HttpWebhook']]);
+    expect([...loaded.rotationStrategyTypes.keys()]).toEqual(['GenerateRandom', 'HttpWebhook']);
+  });
 });
 
 function escape(text: string): string {

@@ -1042,6 +1042,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{projectRef}/environments/{envSlug}/providers/{providerRef}/secrets/{key}/rotation-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+                /** @description Provider slug or id. */
+                providerRef: components["parameters"]["ProviderRef"];
+                key: components["parameters"]["SecretKey"];
+            };
+            cookie?: never;
+        };
+        /** The secret's rotation policy with its status. Credentials are masked `***ENCRYPTED***`. */
+        get: operations["getRotationPolicy"];
+        /**
+         * Create or replace the secret's rotation policy.
+         * @description For `HttpWebhook` the server generates the signing secret and returns it in `signingSecret`
+         *     once (when the policy first gets one); afterwards it is masked. On replacement, an omitted or
+         *     masked `apiKey` keeps the stored one (while `apiKeyHeader` is given). `endpoint` must be
+         *     `https://` (plain `http://` only to loopback when `outbound.allowLoopback` is on). The first
+         *     rotation is due `intervalDays` after creation (or use Rotate Now); changing `intervalDays`
+         *     reschedules from the last rotation.
+         */
+        put: operations["putRotationPolicy"];
+        post?: never;
+        /** Remove the policy (and its run history). The secret's value is untouched. */
+        delete: operations["deleteRotationPolicy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectRef}/environments/{envSlug}/providers/{providerRef}/secrets/{key}/rotation-policy/rotate-signing-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+                /** @description Provider slug or id. */
+                providerRef: components["parameters"]["ProviderRef"];
+                key: components["parameters"]["SecretKey"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace an HttpWebhook policy's signing secret; the new one is returned once.
+         * @description The replaced secret keeps signing alongside the new one (a second `v1` in
+         *     `X-Bella-Signature`) until `previousSigningSecretExpiresAt` (`rotation.signingSecretGraceHours`),
+         *     so the function can be switched to the new secret without a failed call.
+         */
+        post: operations["rotateRotationSigningSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectRef}/environments/{envSlug}/providers/{providerRef}/secrets/{key}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+                /** @description Provider slug or id. */
+                providerRef: components["parameters"]["ProviderRef"];
+                key: components["parameters"]["SecretKey"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate Now. The rotation runs asynchronously; while a run is in progress, this joins it. */
+        post: operations["rotateSecretNow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectRef}/environments/{envSlug}/rotation-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+            };
+            cookie?: never;
+        };
+        /** Every rotation policy of the environment with its status, ordered by provider and key. */
+        get: operations["listRotationPolicies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1563,6 +1675,77 @@ export interface components {
             tenantRole?: components["schemas"]["TenantRole"];
             /** @description A disabled user's access tokens, refresh tokens and personal keys stop working at once. */
             disabled?: boolean;
+        };
+        /** @enum {string} */
+        RotationStrategyName: "GenerateRandom" | "HttpWebhook";
+        /**
+         * @description GenerateRandom: uuid (v4), hex32 (16 bytes as 32 hex), base64-32 (32 bytes, base64), alphanumeric-32 (32 chars A-Za-z0-9).
+         * @enum {string}
+         */
+        RandomFormat: "uuid" | "hex32" | "base64-32" | "alphanumeric-32";
+        RotationPolicyWrite: {
+            enabled: boolean;
+            intervalDays: number;
+            strategy: components["schemas"]["RotationStrategyName"];
+            /** @description HttpWebhook only (required there). https, or http to loopback when allowed by configuration. */
+            endpoint?: string;
+            /** @description HttpWebhook only; sent as an extra header `{apiKeyHeader}: {apiKey}`. */
+            apiKeyHeader?: string;
+            /** @description HttpWebhook only; encrypted at rest, masked in responses. Omitted or `***ENCRYPTED***` keeps the stored one. */
+            apiKey?: string;
+            randomFormat?: components["schemas"]["RandomFormat"];
+            /** @description HttpWebhook only; grace before the old handle is revoked (0 = at once). Default 7. */
+            revokePreviousAfterDays?: number;
+        };
+        /** @enum {string} */
+        RotationStatusState: "UpToDate" | "DueSoon" | "Overdue" | "Rotating" | "PendingRevocation" | "Error" | "Disabled";
+        RotationStatus: {
+            state: components["schemas"]["RotationStatusState"];
+            /** @description Up to date / Due soon (≤ 7 days) / Overdue / Rotating… / Pending revocation / Error / Disabled. */
+            label: string;
+            nextRotationAt: components["schemas"]["Timestamp"];
+            /** Format: date-time */
+            lastRotatedAt: string | null;
+            /** @description Why the last run failed (never a value or credential). */
+            lastError?: string;
+            revocationDueAt?: components["schemas"]["Timestamp"];
+            lastRunId?: components["schemas"]["Id"];
+        };
+        RotationPolicy: {
+            id: components["schemas"]["Id"];
+            projectSlug: string;
+            environmentSlug: string;
+            /** @description Provider slug. */
+            provider: string;
+            secretKey: components["schemas"]["SecretKey"];
+            enabled: boolean;
+            intervalDays: number;
+            strategy: components["schemas"]["RotationStrategyName"];
+            endpoint?: string;
+            apiKeyHeader?: string;
+            /** @description Always `***ENCRYPTED***`. */
+            apiKey?: string;
+            randomFormat?: components["schemas"]["RandomFormat"];
+            revokePreviousAfterDays?: number;
+            /** @description HttpWebhook; in clear only in the response that created it, `***ENCRYPTED***` otherwise. */
+            signingSecret?: string;
+            previousSigningSecretExpiresAt?: components["schemas"]["Timestamp"];
+            status: components["schemas"]["RotationStatus"];
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        RotationPolicyList: {
+            items: components["schemas"]["RotationPolicy"][];
+        };
+        RotationRunAccepted: {
+            runId: components["schemas"]["Id"];
+            /** @description Idempotency key sent to an HttpWebhook function as `requestId`. */
+            requestId: string;
+            /** @enum {string} */
+            state: "due" | "rotating" | "stored" | "pending_revocation" | "done" | "error";
+            /** @enum {string} */
+            trigger: "schedule" | "manual";
+            dueAt: components["schemas"]["Timestamp"];
         };
     };
     responses: {
@@ -3667,6 +3850,188 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getRotationPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+                /** @description Provider slug or id. */
+                providerRef: components["parameters"]["ProviderRef"];
+                key: components["parameters"]["SecretKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotationPolicy"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    putRotationPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+                /** @description Provider slug or id. */
+                providerRef: components["parameters"]["ProviderRef"];
+                key: components["parameters"]["SecretKey"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotationPolicyWrite"];
+            };
+        };
+        responses: {
+            /** @description Replaced. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotationPolicy"];
+                };
+            };
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotationPolicy"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteRotationPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+                /** @description Provider slug or id. */
+                providerRef: components["parameters"]["ProviderRef"];
+                key: components["parameters"]["SecretKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    rotateRotationSigningSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+                /** @description Provider slug or id. */
+                providerRef: components["parameters"]["ProviderRef"];
+                key: components["parameters"]["SecretKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy, with the new `signingSecret` in clear this once. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotationPolicy"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    rotateSecretNow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+                /** @description Provider slug or id. */
+                providerRef: components["parameters"]["ProviderRef"];
+                key: components["parameters"]["SecretKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted; follow it in the policy's `status`. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotationRunAccepted"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listRotationPolicies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project slug or id. */
+                projectRef: components["parameters"]["ProjectRef"];
+                /** @description Environment slug (or id). */
+                envSlug: components["parameters"]["EnvSlug"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policies. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotationPolicyList"];
+                };
             };
             default: components["responses"]["Problem"];
         };

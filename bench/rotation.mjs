@@ -1,0 +1,180 @@
+// Rotation at scale: 1,000 GenerateRandom policies on provider-local fall due at the same moment,
+// two host replicas (separate processes, one PostgreSQL) rotate them. Measures the total time
+// from the due moment to the last value stored, and the due-to-started latency of each run.
+// Writes bench/RESULTS-rotation.md. Run `npm run build` first; then `node bench/rotation.mjs`.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { freePort, startEmbeddedPostgres } from '@keygate/host';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const main = join(here, '..', 'host/dist/main.js');
+if (!existsSync(main)) {
+  console.error('host/dist/main.js is missing: run `npm run build` first');
+  process.exit(1);
+}
+const POLICIES = Number(process.env.BENCH_POLICIES ?? 1000);
+const REPLICAS = 2;
+const DUE_IN_MS = 5000;
+const TIMEOUT_MS = 180_000;
+const apiKey = `bax-${randomBytes(16).toString('hex')}-${randomBytes(32).toString('hex')}`;
+const masterKey = randomBytes(32).toString('base64');
+
+async function waitReady(url) {
+  const until = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(url)).status === 200) return;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > until) throw new Error(`${url} not ready`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function startReplica(dir, databaseUrl) {
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    KEYGATE_CONFIG: join(dir, 'keygate.yaml'),
+    KEYGATE_DATA_DIR: dir,
+    KEYGATE_BOOTSTRAP_API_KEY: apiKey,
+    KEYGATE_MASTER_KEY: masterKey,
+    KEYGATE_LOG_LEVEL: 'warn',
+    PORT: String(port),
+  };
+  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(`${url}/readyz`);
+  return { child, url };
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'keygate-bench-rotation-'));
+const postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), ephemeral: true, fast: false });
+const admin = new pg.Client({ connectionString: postgres.url });
+await admin.connect();
+await admin.query('CREATE DATABASE keygate');
+await admin.end();
+const dbUrl = new URL(postgres.url);
+dbUrl.pathname = '/keygate';
+const databaseUrl = dbUrl.toString();
+// Defaults of keygate.yaml unless BENCH_ROTATION_CONCURRENCY / BENCH_POOL_MAX say otherwise.
+const CONCURRENCY = process.env.BENCH_ROTATION_CONCURRENCY;
+const POOL_MAX = process.env.BENCH_POOL_MAX;
+await writeFile(
+  join(dir, 'keygate.yaml'),
+  `logging:\n  level: warn\n${CONCURRENCY ? `rotation:\n  concurrency: ${CONCURRENCY}\n` : ''}${POOL_MAX ? `database:\n  poolMax: ${POOL_MAX}\n` : ''}`,
+);
+
+const replicas = [];
+const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+try {
+  for (let i = 0; i < REPLICAS; i++) replicas.push(await startReplica(dir, databaseUrl));
+  const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+  const call = async (url, method, path, body) => {
+    const res = await fetch(`${url}${path}`, { method, headers, body: body && JSON.stringify(body) });
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  };
+  await call(replicas[0].url, 'POST', '/api/v1/projects', { name: 'bench' });
+  await call(replicas[0].url, 'POST', '/api/v1/projects/bench/environments', { name: 'prod' });
+  const seedStarted = performance.now();
+  const keys = Array.from({ length: POLICIES }, (_, i) => `ROTATED_${String(i).padStart(4, '0')}`);
+  for (let i = 0; i < keys.length; i += 25) {
+    await Promise.all(
+      keys.slice(i, i + 25).map((key, j) =>
+        call(replicas[(i + j) % REPLICAS].url, 'PUT', `/api/v1/projects/bench/environments/prod/providers/system/secrets/${key}/rotation-policy`, {
+          enabled: true,
+          intervalDays: 30,
+          strategy: 'GenerateRandom',
+          randomFormat: 'alphanumeric-32',
+        }),
+      ),
+    );
+  }
+  const seedMs = Math.round(performance.now() - seedStarted);
+
+  // Every policy falls due at the same moment: its due time and its own job both move to T.
+  const dueAt = new Date(Date.now() + DUE_IN_MS);
+  await db.query('UPDATE rotation_policies SET next_rotation_at = $1', [dueAt]);
+  await db.query(`UPDATE keygate_jobs SET next_run_at = $1 WHERE name = 'keygate.rotation.policy'`, [dueAt]);
+  console.log(`${POLICIES} policies created in ${seedMs} ms; all due at ${dueAt.toISOString()}`);
+
+  let finished;
+  for (;;) {
+    const { rows } = await db.query(`SELECT count(*) FILTER (WHERE state = 'done')::int AS done, count(*) FILTER (WHERE state = 'error')::int AS failed FROM rotation_runs`);
+    if (rows[0].done + rows[0].failed >= POLICIES) {
+      finished = rows[0];
+      break;
+    }
+    if (Date.now() - dueAt.getTime() > TIMEOUT_MS) throw new Error(`only ${rows[0].done} of ${POLICIES} runs done after ${TIMEOUT_MS} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const { rows: runs } = await db.query(
+    `SELECT extract(epoch FROM (started_at - due_at)) * 1000 AS start_ms, extract(epoch FROM (finished_at - $1::timestamptz)) * 1000 AS done_ms FROM rotation_runs WHERE state = 'done'`,
+    [dueAt],
+  );
+  const starts = runs.map((r) => Number(r.start_ms)).sort((a, b) => a - b);
+  const totalMs = Math.max(...runs.map((r) => Number(r.done_ms)));
+  const { rows: dup } = await db.query('SELECT count(*)::int AS n FROM (SELECT policy_id FROM rotation_runs GROUP BY policy_id HAVING count(*) > 1) d');
+  const result = {
+    policies: POLICIES,
+    done: finished.done,
+    failed: finished.failed,
+    policiesWithMoreThanOneRun: dup[0].n,
+    totalMs: Math.round(totalMs),
+    startP50: Math.round(percentile(starts, 50)),
+    startP99: Math.round(percentile(starts, 99)),
+    startMax: Math.round(starts[starts.length - 1]),
+  };
+  console.log(result);
+  const pass = (ok) => (ok ? 'met' : '**missed**');
+  const md = `# Rotation benchmark
+
+\`node bench/rotation.mjs\` (after \`npm run build\`), ${new Date().toISOString().slice(0, 10)}, ${cpus().length} CPU cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}.
+
+Setup: one embedded PostgreSQL; ${REPLICAS} host replicas as separate processes with
+\`rotation.concurrency\` ${CONCURRENCY ?? '8 (default)'} per replica, \`database.poolMax\` ${POOL_MAX ?? '10 (default)'}, Agenda polling every 1 s; ${POLICIES} \`GenerateRandom\`
+(alphanumeric-32) policies on the \`system\` (provider-local) provider, created through the API
+(round-robin over the replicas, ${seedMs} ms). The bench then moves every policy's due time — and its
+Agenda job — to the same moment T, ${DUE_IN_MS / 1000} s ahead, and waits for the runs.
+
+| Measure | Result | Target |
+| --- | --- | --- |
+| runs done / failed | ${result.done} / ${result.failed} | ${POLICIES} / 0 |
+| policies with more than one run | ${result.policiesWithMoreThanOneRun} | 0 |
+| total time, T → last run done | ${(result.totalMs / 1000).toFixed(1)} s | ≤ 60 s (${pass(result.totalMs <= 60_000)}) |
+| due → started, p50 | ${(result.startP50 / 1000).toFixed(2)} s | |
+| due → started, p99 | ${(result.startP99 / 1000).toFixed(2)} s | ≤ 5 s (${pass(result.startP99 <= 5000)}) |
+| due → started, max | ${(result.startMax / 1000).toFixed(2)} s | |
+
+"Started" is the run's \`started_at\` (the due → rotating transition, after the compare-and-set
+version was read); "done" is \`finished_at\`. Every run writes one value, one audit row per step and
+bumps the environment version.
+`;
+  await writeFile(join(here, 'RESULTS-rotation.md'), md);
+  console.log('wrote bench/RESULTS-rotation.md');
+} finally {
+  await db.end();
+  await Promise.all(replicas.map((r) => stop(r.child)));
+  await postgres.stop();
+  await rm(dir, { recursive: true, force: true });
+}

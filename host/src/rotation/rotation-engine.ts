@@ -1,0 +1,569 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type pg from 'pg';
+import {
+  KeygateError,
+  isKeygateError,
+  retryWithBackoff,
+  type Clock,
+  type Keyring,
+  type Logger,
+  type RetryPolicy,
+  type RotationStrategy,
+  type Secret,
+  type SecretProvider,
+  type SecretRef,
+} from '@keygate/core';
+import type { AuditLog, AuditOutcome } from '../audit/audit-log.js';
+import type { EventBus, DomainEventType } from '../events/event-bus.js';
+import type { ProviderRegistry } from '../providers/provider-registry.js';
+import type { StoredProvider } from '../providers/providers-service.js';
+import { ACTIVE_RUN_STATES, DAY_MS, strategySettings, type PolicyRow, type RunRow } from './policy-row.js';
+
+/** Where the engine asks to be woken: Agenda in the host, nothing in unit tests that drive it by hand. */
+export interface RotationWakeups {
+  /** The policy's own job, at its next rotation time. */
+  policyAt(policyId: string, at: Date): Promise<void>;
+  cancelPolicy(policyId: string): Promise<void>;
+  /** Continue a run (Rotate Now, or revocation at `revoke_at`). */
+  runAt(runId: string, at: Date): Promise<void>;
+}
+
+export const NO_WAKEUPS: RotationWakeups = {
+  policyAt: () => Promise.resolve(),
+  cancelPolicy: () => Promise.resolve(),
+  runAt: () => Promise.resolve(),
+};
+
+export interface RunActor {
+  type: RunRow['actor_type'];
+  id: string;
+}
+
+export const SCHEDULER: RunActor = { type: 'system', id: 'scheduler' };
+
+export interface RotationEngineDeps {
+  knex: Knex;
+  /**
+   * Connections that hold the runs' advisory locks, one per run in flight: kept apart from the
+   * pools the runs' own queries use, so a full house of runs cannot starve itself of connections.
+   */
+  lockPool: pg.Pool;
+  registry: ProviderRegistry;
+  strategies: ReadonlyMap<string, RotationStrategy>;
+  keyring: Keyring;
+  audit: AuditLog;
+  events: EventBus;
+  clock: Clock;
+  logger: Logger;
+  retry: RetryPolicy;
+  /** Runs in flight at once in this process. */
+  concurrency: number;
+}
+
+/** How long after a failed run the scheduler tries again (the old value keeps working meanwhile). */
+export const RETRY_AFTER_ERROR_MS = 60 * 60 * 1000;
+const LOCK_CLASS = 0x6b67; // "kg": advisory-lock namespace of rotation runs
+const MAX_ERROR_TEXT = 500;
+
+interface Target {
+  policy: PolicyRow;
+  tenantSlug: string;
+  projectSlug: string;
+  environmentSlug: string;
+  provider: StoredProvider;
+}
+
+/**
+ * Executes rotation runs as a persisted state machine:
+ *
+ *   due → rotating → stored → pending_revocation → done, or error
+ *
+ * Each step is committed before the next begins, and each is safe to repeat, so a run resumes
+ * wherever a crash left it. A run is executed by one process at a time (a session advisory lock
+ * on a dedicated connection, released by PostgreSQL if the process dies); a policy has at most
+ * one active run (a partial unique index) and one run per due time (a unique key).
+ *
+ * Values never reach Keygate's database. Before storing a value the run records its HMAC; on
+ * resume, the provider's current value is compared with it, so a value already stored is
+ * recognised and not replaced by a second one. Before that point nothing was stored, so the
+ * strategy is asked again: GenerateRandom makes a fresh value (none was published), HttpWebhook is
+ * called with the same requestId and must answer as before (the receiver's idempotency contract).
+ */
+export class RotationEngine {
+  readonly #d: RotationEngineDeps;
+  #wakeups: RotationWakeups = NO_WAKEUPS;
+  readonly #slots: Array<() => void> = [];
+  #running = 0;
+
+  constructor(deps: RotationEngineDeps) {
+    this.#d = deps;
+  }
+
+  setWakeups(wakeups: RotationWakeups): void {
+    this.#wakeups = wakeups;
+  }
+
+  get wakeups(): RotationWakeups {
+    return this.#wakeups;
+  }
+
+  /**
+   * Starts a run for the policy, or returns the one already in progress. Scheduled runs are
+   * keyed by the due time they serve, so several replicas noticing the same due policy create one.
+   */
+  async requestRun(policy: PolicyRow, trigger: RunRow['trigger'], actor: RunActor, dueAt: Date = this.#d.clock.now()): Promise<{ run: RunRow; created: boolean }> {
+    const inserted = await this.#d.knex<RunRow>('rotation_runs')
+      .insert({
+        tenant_id: policy.tenant_id,
+        policy_id: policy.id,
+        due_at: dueAt,
+        trigger,
+        actor_type: actor.type,
+        actor_id: actor.id,
+        strategy: policy.strategy,
+        state: 'due',
+        request_id: randomUUID(),
+        revoke_request_id: randomUUID(),
+      })
+      .onConflict()
+      .ignore()
+      .returning('*');
+    if (inserted[0]) {
+      await this.#d.knex<PolicyRow>('rotation_policies').where({ id: policy.id }).update({ last_run_id: inserted[0].id, last_run_state: 'due', updated_at: this.#d.clock.now() });
+      return { run: inserted[0], created: true };
+    }
+    const existing = await this.#d.knex<RunRow>('rotation_runs')
+      .where({ policy_id: policy.id })
+      .andWhere((q) => q.whereIn('state', ACTIVE_RUN_STATES).orWhere({ due_at: dueAt }))
+      .orderBy('created_at', 'desc')
+      .first();
+    if (!existing) throw new KeygateError('CONFLICT', 'a rotation run for this policy could not be started; try again');
+    return { run: existing, created: false };
+  }
+
+  /** The policy's own job fired (or the sweep found it due): start and run its rotation. */
+  async processPolicy(policyId: string): Promise<void> {
+    const policy = await this.#d.knex<PolicyRow>('rotation_policies').where({ id: policyId }).first();
+    if (!policy || !policy.enabled) return;
+    const now = this.#d.clock.now();
+    if (policy.next_rotation_at.getTime() > now.getTime()) {
+      await this.#wakeups.policyAt(policy.id, policy.next_rotation_at);
+      return;
+    }
+    const { run } = await this.requestRun(policy, 'schedule', SCHEDULER, policy.next_rotation_at);
+    await this.processRun(run.id);
+  }
+
+  /**
+   * Safety net and crash recovery: starts every due policy without an active run, resumes every
+   * unfinished run no process holds, and revokes what is due. Returns how many runs it touched.
+   */
+  async sweep(): Promise<number> {
+    const now = this.#d.clock.now();
+    const due = await this.#d.knex<PolicyRow>('rotation_policies as p')
+      .where('p.enabled', true)
+      .andWhere('p.next_rotation_at', '<=', now)
+      .whereNotExists((q) => q.select(this.#d.knex.raw('1')).from('rotation_runs as r').whereRaw('r.policy_id = p.id').whereIn('r.state', ACTIVE_RUN_STATES))
+      .select('p.*');
+    for (const policy of due) await this.requestRun(policy, 'schedule', SCHEDULER, policy.next_rotation_at);
+    const runs = await this.#d.knex<RunRow>('rotation_runs')
+      .whereIn('state', ACTIVE_RUN_STATES)
+      .orWhere((q) => q.where('state', 'pending_revocation').andWhere('revoke_at', '<=', now))
+      .orderBy('due_at')
+      .select('id');
+    await Promise.all(runs.map((r) => this.processRun(r.id)));
+    return runs.length;
+  }
+
+  /**
+   * Advances a run as far as it can go now (or by at most `maxSteps` transitions). A run another
+   * process holds is left alone.
+   */
+  async processRun(runId: string, maxSteps = Number.POSITIVE_INFINITY): Promise<void> {
+    await this.#acquireSlot();
+    try {
+      let client: pg.PoolClient;
+      try {
+        client = await this.#d.lockPool.connect();
+      } catch (error) {
+        // The database is unreachable: the run stays where it is and the next sweep or job resumes it.
+        this.#d.logger.warn('rotation run postponed: no database connection', { runId, error: describe(error) });
+        return;
+      }
+      let broken = false;
+      try {
+        const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS ok', [LOCK_CLASS, runId]);
+        if (!rows[0]?.ok) return;
+        try {
+          await this.#advance(runId, maxSteps);
+        } finally {
+          await client.query('SELECT pg_advisory_unlock($1::int, hashtext($2))', [LOCK_CLASS, runId]).catch(() => {
+            broken = true;
+          });
+        }
+      } catch (error) {
+        this.#d.logger.error('rotation run failed unexpectedly', { runId, error: describe(error) });
+      } finally {
+        // A connection whose unlock failed may still hold the lock: destroy it rather than reuse it.
+        client.release(broken ? new Error('advisory unlock failed') : undefined);
+      }
+    } finally {
+      this.#releaseSlot();
+    }
+  }
+
+  async #advance(runId: string, maxSteps: number): Promise<void> {
+    let target: Target | undefined;
+    for (let steps = 0; steps < maxSteps; steps++) {
+      // Re-read under the lock: another process may have advanced it since it was listed.
+      const run = await this.#d.knex<RunRow>('rotation_runs').where({ id: runId }).first();
+      if (!run) return;
+      // The policy is read once per pass; the step that depends on its latest state (the handle
+      // to revoke) reads it again inside its transaction.
+      target ??= await this.#target(run.policy_id);
+      if (!target) return;
+      const next = await this.#step(run, target);
+      if (!next) return;
+    }
+  }
+
+  /** Performs one transition; true when the run can go on at once. */
+  async #step(run: RunRow, target: Target): Promise<boolean> {
+    switch (run.state) {
+      case 'due':
+        return this.#begin(run, target);
+      case 'rotating':
+        return this.#rotateAndStore(run, target);
+      case 'stored':
+        return this.#afterStore(run, target);
+      case 'pending_revocation':
+        return this.#revokeIfDue(run, target);
+      case 'done':
+      case 'error':
+        return false;
+    }
+  }
+
+  /** due → rotating: remember the provider's current version, the compare-and-set precondition. */
+  async #begin(run: RunRow, target: Target): Promise<boolean> {
+    let current: { exists: boolean; version: string | null };
+    try {
+      const session = await this.#d.registry.session(target.provider);
+      current = await this.#retry(run, null, () => readVersion(session, this.#ref(target)));
+    } catch (error) {
+      await this.#fail(run, target, 'rotation', error);
+      return false;
+    }
+    const now = this.#d.clock.now();
+    const moved = await this.#d.knex<RunRow>('rotation_runs')
+      .where({ id: run.id, state: 'due' })
+      .update({ state: 'rotating', base_exists: current.exists, base_version: current.version, started_at: now, updated_at: now });
+    if (moved === 0) return true;
+    await this.#policyState(target.policy.id, run.id, 'rotating');
+    await this.#record(run, target, 'rotation.started', 'success', { trigger: run.trigger });
+    this.#emit('rotation.started', run, target, { trigger: run.trigger });
+    return true;
+  }
+
+  /** rotating → stored: get a value from the strategy and write it to the provider, once. */
+  async #rotateAndStore(run: RunRow, target: Target): Promise<boolean> {
+    const strategy = this.#d.strategies.get(run.strategy);
+    const ref = this.#ref(target);
+    try {
+      if (!strategy) throw new KeygateError('INVALID_CONFIGURATION', `rotation strategy "${run.strategy}" is not loaded`);
+      const session = await this.#d.registry.session(target.provider);
+      // Resume: the value this run was storing may already be there.
+      if (run.new_value_hmac !== null) {
+        const already = await this.#retry(run, null, () => this.#storedVersion(session, ref, run.new_value_hmac!));
+        if (already.stored) return this.#markStored(run, target, already.version, run.new_handle, run.new_value_hmac);
+      }
+      const settings = strategySettings(target.policy, this.#d.keyring, this.#d.clock.now());
+      const result = await this.#retry(run, 'attempt', () =>
+        strategy.rotate({ secretKey: target.policy.secret_key, projectSlug: target.projectSlug, environmentSlug: target.environmentSlug, requestId: run.request_id, settings }),
+      );
+      const hmac = this.#d.audit.valueHmac(result.newValue.reveal());
+      // Committed before the write: after a crash this is how the run recognises its own value.
+      await this.#d.knex<RunRow>('rotation_runs')
+        .where({ id: run.id, state: 'rotating' })
+        .update({ new_value_hmac: hmac, new_handle: result.newHandle ?? null, updated_at: this.#d.clock.now() });
+      const version = await this.#retry(run, null, () => this.#write(session, ref, result.newValue, run, hmac));
+      return this.#markStored(run, target, version, result.newHandle ?? null, hmac);
+    } catch (error) {
+      await this.#fail(run, target, 'rotation', error);
+      return false;
+    }
+  }
+
+  /** Compare-and-set against the version seen at the start, where the provider supports it. */
+  async #write(session: SecretProvider, ref: SecretRef, value: Secret, run: RunRow, hmac: string): Promise<string | null> {
+    const options = session.capabilities.compareAndSet ? { ifVersion: run.base_exists ? run.base_version : null } : {};
+    try {
+      const { version } = await session.put(ref, value, options);
+      return version ?? null;
+    } catch (error) {
+      if (!isKeygateError(error) || error.code !== 'VERSION_CONFLICT') throw error;
+      // Our own earlier attempt may have landed (a timeout after the write): that is success.
+      const already = await this.#storedVersion(session, ref, hmac);
+      if (already.stored) return already.version;
+      throw new KeygateError('VERSION_CONFLICT', 'the secret was changed by someone else during the rotation; the new value was not written', { retryable: false });
+    }
+  }
+
+  async #storedVersion(session: SecretProvider, ref: SecretRef, hmac: string): Promise<{ stored: boolean; version: string | null }> {
+    try {
+      const current = await session.get(ref);
+      return { stored: this.#d.audit.valueHmac(current.value.reveal()) === hmac, version: current.version ?? null };
+    } catch (error) {
+      if (isKeygateError(error) && error.code === 'NOT_FOUND') return { stored: false, version: null };
+      throw error;
+    }
+  }
+
+  async #markStored(run: RunRow, target: Target, version: string | null, newHandle: string | null, valueHmac: string): Promise<boolean> {
+    const now = this.#d.clock.now();
+    const policy = target.policy;
+    const moved = await this.#d.knex.transaction(async (trx) => {
+      const current = await trx<PolicyRow>('rotation_policies').where({ id: policy.id }).forUpdate().first();
+      const n = await trx<RunRow>('rotation_runs')
+        .where({ id: run.id, state: 'rotating' })
+        .update({ state: 'stored', stored_version: version, new_handle: newHandle, old_handle: current?.current_handle ?? null, stored_at: now, updated_at: now });
+      if (n === 0 || !current) return undefined;
+      const nextRotationAt = new Date(now.getTime() + current.interval_days * DAY_MS);
+      await trx<PolicyRow>('rotation_policies')
+        .where({ id: policy.id })
+        .update({
+          current_handle: newHandle,
+          last_rotated_at: now,
+          next_rotation_at: nextRotationAt,
+          last_run_id: run.id,
+          last_run_state: 'stored',
+          last_error: null,
+          updated_at: now,
+        });
+      // Readers (SDK watchers, `keygate run --watch`) notice a new value through the environment version.
+      await trx('secret_metadata')
+        .insert({ environment_id: policy.environment_id, provider_id: policy.provider_id, key: policy.secret_key })
+        .onConflict(['environment_id', 'provider_id', 'key'])
+        .merge({ updated_at: now });
+      await trx('environments').where({ id: policy.environment_id }).update({ secrets_version: trx.raw('secrets_version + 1'), secrets_modified_at: now });
+      return { enabled: current.enabled, nextRotationAt };
+    });
+    if (!moved) return true;
+    const details = { trigger: run.trigger, attempts: run.attempt, ...(version === null ? {} : { version }), ...(newHandle === null ? {} : { newHandle }) };
+    // The value's HMAC (audit key), as secret writes record it: which value, never the value.
+    await this.#record(run, target, 'rotation.succeeded', 'success', { ...details, valueHmac });
+    this.#emit('rotation.succeeded', run, target, details);
+    if (moved.enabled) await this.#wakeups.policyAt(policy.id, moved.nextRotationAt);
+    return true;
+  }
+
+  /** stored → pending_revocation (a webhook handle to retire) or done. */
+  async #afterStore(run: RunRow, target: Target): Promise<boolean> {
+    const strategy = this.#d.strategies.get(run.strategy);
+    const now = this.#d.clock.now();
+    if (run.old_handle !== null && strategy?.revoke !== undefined) {
+      const days = target.policy.revoke_previous_after_days ?? 0;
+      const revokeAt = new Date((run.stored_at ?? now).getTime() + days * DAY_MS);
+      const moved = await this.#d.knex<RunRow>('rotation_runs').where({ id: run.id, state: 'stored' }).update({ state: 'pending_revocation', revoke_at: revokeAt, updated_at: now });
+      if (moved > 0) {
+        await this.#policyState(target.policy.id, run.id, 'pending_revocation', { revocation_due_at: revokeAt });
+        if (revokeAt.getTime() > now.getTime()) await this.#wakeups.runAt(run.id, revokeAt);
+      }
+      return revokeAt.getTime() <= now.getTime();
+    }
+    const moved = await this.#d.knex<RunRow>('rotation_runs').where({ id: run.id, state: 'stored' }).update({ state: 'done', finished_at: now, updated_at: now });
+    if (moved > 0) await this.#policyState(target.policy.id, run.id, 'done');
+    return false;
+  }
+
+  /** pending_revocation → done once the grace period is over; the revoke call is keyed by its own requestId. */
+  async #revokeIfDue(run: RunRow, target: Target): Promise<boolean> {
+    const now = this.#d.clock.now();
+    if (run.revoke_at && run.revoke_at.getTime() > now.getTime()) {
+      await this.#wakeups.runAt(run.id, run.revoke_at);
+      return false;
+    }
+    const strategy = this.#d.strategies.get(run.strategy);
+    const details = { oldHandle: run.old_handle ?? '' };
+    try {
+      if (!strategy?.revoke) throw new KeygateError('INVALID_CONFIGURATION', `rotation strategy "${run.strategy}" cannot revoke`);
+      const settings = strategySettings(target.policy, this.#d.keyring, now);
+      await this.#retry(run, 'revoke_attempt', () =>
+        strategy.revoke!({
+          secretKey: target.policy.secret_key,
+          projectSlug: target.projectSlug,
+          environmentSlug: target.environmentSlug,
+          requestId: run.revoke_request_id,
+          oldHandle: run.old_handle!,
+          settings,
+        }),
+      );
+    } catch (error) {
+      const text = errorText(error);
+      const done = this.#d.clock.now();
+      // A transient failure (unreachable, 5xx, timeout) is tried again later with the same
+      // requestId: the old credential must not stay valid for good because the issuer hiccuped.
+      // A refusal (4xx) ends the run; the operator has to look at it.
+      const again = !isKeygateError(error) || error.retryable;
+      const retryAt = new Date(done.getTime() + RETRY_AFTER_ERROR_MS);
+      const moved = await this.#d.knex<RunRow>('rotation_runs')
+        .where({ id: run.id, state: 'pending_revocation' })
+        .update(
+          again
+            ? { revoke_at: retryAt, last_error: `revocation: ${text}`, updated_at: done }
+            : { state: 'error', last_error: `revocation: ${text}`, finished_at: done, updated_at: done },
+        );
+      if (moved > 0) {
+        await this.#policyState(target.policy.id, run.id, 'error', {
+          last_error: `revocation of the previous credential failed: ${text}${again ? ' (will be tried again)' : ''}`,
+          revocation_due_at: again ? retryAt : null,
+        });
+        await this.#record(run, target, 'revocation.failed', 'error', { ...details, error: text, willRetry: again });
+        this.#emit('revocation.failed', run, target, { ...details, error: text, willRetry: again });
+        if (again) await this.#wakeups.runAt(run.id, retryAt);
+      }
+      return false;
+    }
+    const done = this.#d.clock.now();
+    const moved = await this.#d.knex<RunRow>('rotation_runs').where({ id: run.id, state: 'pending_revocation' }).update({ state: 'done', finished_at: done, updated_at: done });
+    if (moved > 0) {
+      await this.#policyState(target.policy.id, run.id, 'done', { revocation_due_at: null });
+      await this.#record(run, target, 'revocation.done', 'success', details);
+      this.#emit('revocation.done', run, target, details);
+    }
+    return false;
+  }
+
+  /** Marks the run Error; the old value is untouched, and the scheduler tries again later. */
+  async #fail(run: RunRow, target: Target, phase: 'rotation', error: unknown): Promise<void> {
+    const text = errorText(error);
+    const now = this.#d.clock.now();
+    const moved = await this.#d.knex<RunRow>('rotation_runs')
+      .where({ id: run.id })
+      .whereIn('state', ['due', 'rotating'])
+      .update({ state: 'error', last_error: text, finished_at: now, updated_at: now });
+    if (moved === 0) return;
+    const retryAt = new Date(now.getTime() + RETRY_AFTER_ERROR_MS);
+    await this.#policyState(target.policy.id, run.id, 'error', { last_error: text, next_rotation_at: retryAt });
+    this.#d.logger.warn('rotation failed', { runId: run.id, policyId: target.policy.id, phase, error: text });
+    await this.#record(run, target, 'rotation.failed', 'error', { trigger: run.trigger, error: text });
+    this.#emit('rotation.failed', run, target, { trigger: run.trigger, error: text });
+    if (target.policy.enabled) await this.#wakeups.policyAt(target.policy.id, retryAt);
+  }
+
+  async #policyState(policyId: string, runId: string, state: RunRow['state'], extra: Partial<PolicyRow> = {}): Promise<void> {
+    // Only the latest run speaks for the policy: an older run finishing late must not hide a newer one.
+    await this.#d.knex<PolicyRow>('rotation_policies')
+      .where({ id: policyId })
+      .andWhere((q) => q.where({ last_run_id: runId }).orWhereNull('last_run_id'))
+      .update({ last_run_id: runId, last_run_state: state, updated_at: this.#d.clock.now(), ...extra });
+  }
+
+  /**
+   * One step's attempts with exponential backoff and full jitter. Calls to the strategy are counted
+   * on the run (`attempt`, `revoke_attempt`); provider reads and writes are not.
+   */
+  async #retry<T>(run: RunRow, counter: 'attempt' | 'revoke_attempt' | null, work: () => Promise<T>): Promise<T> {
+    return retryWithBackoff(
+      this.#d.retry,
+      async () => {
+        if (counter !== null) await this.#d.knex('rotation_runs').where({ id: run.id }).increment(counter, 1);
+        return work();
+      },
+      (error) => {
+        const retryable = !isKeygateError(error) || error.retryable;
+        if (retryable) this.#d.logger.info('rotation step will be retried', { runId: run.id, error: errorText(error) });
+        return retryable ? {} : false;
+      },
+    );
+  }
+
+  async #target(policyId: string): Promise<Target | undefined> {
+    const row = await this.#d.knex('rotation_policies as rp')
+      .join('tenants as t', 't.id', 'rp.tenant_id')
+      .join('projects as p', 'p.id', 'rp.project_id')
+      .join('environments as e', 'e.id', 'rp.environment_id')
+      .join('providers as pr', 'pr.id', 'rp.provider_id')
+      .where('rp.id', policyId)
+      .first('rp.*', 't.slug as _tenant_slug', 'p.slug as _project_slug', 'e.slug as _environment_slug', this.#d.knex.raw('row_to_json(pr) as _provider'));
+    if (!row) return undefined;
+    const { _tenant_slug, _project_slug, _environment_slug, _provider, ...policy } = row as PolicyRow & {
+      _tenant_slug: string;
+      _project_slug: string;
+      _environment_slug: string;
+      _provider: StoredProvider & { updated_at: string; created_at: string };
+    };
+    return {
+      policy: policy as PolicyRow,
+      tenantSlug: _tenant_slug,
+      projectSlug: _project_slug,
+      environmentSlug: _environment_slug,
+      provider: { ..._provider, updated_at: new Date(_provider.updated_at), created_at: new Date(_provider.created_at) },
+    };
+  }
+
+  #ref(target: Target): SecretRef {
+    return { tenant: target.tenantSlug, project: target.projectSlug, environment: target.environmentSlug, key: target.policy.secret_key };
+  }
+
+  async #record(run: RunRow, target: Target, action: string, outcome: AuditOutcome, details: Record<string, unknown>): Promise<void> {
+    await this.#d.audit.record({
+      tenantId: run.tenant_id,
+      actorType: run.actor_type,
+      actorId: run.actor_id,
+      action,
+      targetType: 'secret',
+      target: `${target.projectSlug}/${target.environmentSlug}/${target.provider.slug}/${target.policy.secret_key}`,
+      outcome,
+      requestId: run.request_id,
+      details: { runId: run.id, policyId: run.policy_id, strategy: run.strategy, ...details },
+      projectId: target.policy.project_id,
+      environmentId: target.policy.environment_id,
+    });
+  }
+
+  #emit(type: DomainEventType, run: RunRow, target: Target, data: Record<string, string | number | boolean | null>): void {
+    this.#d.events.emit({
+      type,
+      occurredAt: this.#d.clock.now(),
+      tenantId: run.tenant_id,
+      subject: { project: target.projectSlug, environment: target.environmentSlug, provider: target.provider.slug, secretKey: target.policy.secret_key },
+      data: { runId: run.id, policyId: run.policy_id, requestId: run.request_id, strategy: run.strategy, actorType: run.actor_type, actorId: run.actor_id, ...data },
+    });
+  }
+
+  async #acquireSlot(): Promise<void> {
+    if (this.#running < this.#d.concurrency) {
+      this.#running++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.#slots.push(resolve));
+  }
+
+  #releaseSlot(): void {
+    const next = this.#slots.shift();
+    if (next) next();
+    else this.#running--;
+  }
+}
+
+async function readVersion(session: SecretProvider, ref: SecretRef): Promise<{ exists: boolean; version: string | null }> {
+  try {
+    const current = await session.get(ref);
+    return { exists: true, version: current.version ?? null };
+  } catch (error) {
+    if (isKeygateError(error) && error.code === 'NOT_FOUND') return { exists: false, version: null };
+    throw error;
+  }
+}
+
+/** An error as run status text: our typed errors carry no values; anything else is reduced to its message. */
+function errorText(error: unknown): string {
+  const text = isKeygateError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+  return text.replace(/[\r\n]+/g, ' ').slice(0, MAX_ERROR_TEXT);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

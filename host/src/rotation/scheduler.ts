@@ -1,0 +1,122 @@
+import type pg from 'pg';
+import { Agenda } from 'agenda';
+import { PostgresBackend, PostgresNotificationChannel } from '@agendajs/postgres-backend';
+import type { Clock, Logger } from '@keygate/core';
+import { AGENDA_TABLE } from '../db/migrations/0010-rotation.js';
+import type { RotationEngine, RotationWakeups } from './rotation-engine.js';
+
+export const POLICY_JOB = 'keygate.rotation.policy';
+export const RUN_JOB = 'keygate.rotation.run';
+export const SWEEP_JOB = 'keygate.rotation.sweep';
+/** Jobs of one name a replica holds locked at once (waiting for an engine slot). */
+const LOCK_LIMIT = 250;
+
+export interface SchedulerOptions {
+  pool: pg.Pool;
+  engine: RotationEngine;
+  logger: Logger;
+  /** The engine's clock; wake-ups are given in its time, Agenda waits in real time. */
+  clock: Clock;
+  /** Execute jobs in this process; without it jobs are only enqueued (for another replica). */
+  runJobs: boolean;
+  processEveryMs: number;
+  concurrency: number;
+  sweepIntervalMinutes: number;
+}
+
+/**
+ * Agenda on the host's PostgreSQL. Every wake-up is its own one-off job keyed by what it is for
+ * and when (`{policyId, at}` or `{runId, at}`), inserted only if absent, so a handler that
+ * schedules the next wake-up never rewrites the job it is running in, and replicas asking for the
+ * same wake-up make one job. Jobs only point at work; the engine decides from the database what
+ * is really due, so a stale or duplicated job is harmless (Agenda is at-least-once).
+ */
+export class RotationScheduler implements RotationWakeups {
+  readonly #agenda: Agenda;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+
+  private constructor(agenda: Agenda, logger: Logger, clock: Clock) {
+    this.#agenda = agenda;
+    this.#logger = logger;
+    this.#clock = clock;
+  }
+
+  /** A moment of the engine's clock as a wall-clock time for Agenda (they differ only when a test moves the clock). */
+  #wall(at: Date): Date {
+    return new Date(Date.now() + (at.getTime() - this.#clock.now().getTime()));
+  }
+
+  static async start(options: SchedulerOptions): Promise<RotationScheduler> {
+    const logger = options.logger.child({ component: 'rotation-scheduler' });
+    // Our own LISTEN/NOTIFY channel, so its connection errors (PostgreSQL restarting or stopping
+    // under it) are logged rather than thrown as an unhandled 'error' event that ends the process.
+    const channel = new PostgresNotificationChannel({ pool: options.pool, channelName: AGENDA_TABLE });
+    channel.on('error', (error: unknown) => logger.warn('job notification channel error', { error: error instanceof Error ? error.message : String(error) }));
+    const agenda = new Agenda({
+      backend: new PostgresBackend({ pool: options.pool, tableName: AGENDA_TABLE, ensureSchema: false, disableNotifications: true }),
+      notificationChannel: channel,
+      name: `keygate-${process.pid}`,
+      processEvery: options.processEveryMs,
+      maxConcurrency: options.concurrency * 2,
+      defaultConcurrency: options.concurrency,
+      // No global cap: each poll locks up to LOCK_LIMIT due jobs per name, so a thousand policies
+      // falling due together are taken in a few polls rather than a handful per second. The
+      // engine's own slots bound what really runs at once.
+      lockLimit: 0,
+      defaultLockLifetime: 10 * 60 * 1000,
+      removeOnComplete: true,
+    });
+    agenda.on('error', (error) => logger.warn('job scheduler error', { error: error.message }));
+    const scheduler = new RotationScheduler(agenda, logger, options.clock);
+    const { engine } = options;
+    agenda.define<{ policyId: string }>(POLICY_JOB, async (job) => engine.processPolicy(job.attrs.data.policyId), { concurrency: options.concurrency, lockLimit: LOCK_LIMIT });
+    agenda.define<{ runId: string }>(RUN_JOB, async (job) => engine.processRun(job.attrs.data.runId), { concurrency: options.concurrency, lockLimit: LOCK_LIMIT });
+    agenda.define(SWEEP_JOB, async () => {
+      const touched = await engine.sweep();
+      if (touched > 0) logger.info('rotation sweep', { runs: touched });
+    });
+    engine.setWakeups(scheduler);
+    if (options.runJobs) {
+      await agenda.start();
+      try {
+        await agenda.every(`${options.sweepIntervalMinutes} minutes`, SWEEP_JOB);
+      } catch (error) {
+        // Replicas starting together race to create the one sweep job; the loser's insert fails and the job exists.
+        logger.info('sweep job already scheduled by another replica', { error: error instanceof Error ? error.message : String(error) });
+      }
+      // Resume runs a previous process left unfinished and start what fell due while none ran.
+      await agenda.now(SWEEP_JOB);
+    }
+    return scheduler;
+  }
+
+  async policyAt(policyId: string, at: Date): Promise<void> {
+    await this.#agenda
+      .create(POLICY_JOB, { policyId, at: at.toISOString() })
+      .unique({ 'data.policyId': policyId, 'data.at': at.toISOString() }, { insertOnly: true })
+      .schedule(this.#wall(at))
+      .save();
+  }
+
+  async cancelPolicy(policyId: string): Promise<void> {
+    await this.#agenda.cancel({ name: POLICY_JOB, data: { policyId } });
+  }
+
+  async runAt(runId: string, at: Date): Promise<void> {
+    await this.#agenda
+      .create(RUN_JOB, { runId, at: at.toISOString() })
+      .unique({ 'data.runId': runId, 'data.at': at.toISOString() }, { insertOnly: true })
+      .schedule(this.#wall(at))
+      .save();
+  }
+
+  /** Stops taking jobs and waits (bounded) for the running ones; an interrupted run resumes elsewhere. */
+  async stop(timeoutMs: number): Promise<void> {
+    try {
+      await this.#agenda.drain({ timeout: timeoutMs, closeConnection: false });
+    } catch (error) {
+      this.#logger.warn('job scheduler did not stop cleanly', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}

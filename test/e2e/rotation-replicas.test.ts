@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { startTestHost, type TestHost } from '../src/host.js';
+
+/** Two replicas, both running the Agenda scheduler on one database: every due rotation runs once. */
+const env = '/api/v1/projects/app/environments/prod';
+let a: TestHost;
+let b: TestHost;
+let db: pg.Pool;
+
+beforeAll(async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'keygate-rotation-replicas-'));
+  const configFile = join(dir, 'keygate.yaml');
+  await writeFile(configFile, 'rotation:\n  processEveryMs: 100\n  retryBaseDelayMs: 5\n');
+  const masterKey = { KEYGATE_MASTER_KEY: randomBytes(32).toString('base64') };
+  a = await startTestHost({ configPath: configFile, env: masterKey });
+  b = await startTestHost({ configPath: configFile, env: masterKey, databaseUrl: a.databaseUrl });
+  db = new pg.Pool({ connectionString: a.databaseUrl, max: 2 });
+  await a.api('POST', '/api/v1/projects', { name: 'app' });
+  await a.api('POST', '/api/v1/projects/app/environments', { name: 'prod' });
+});
+afterAll(async () => {
+  await db?.end();
+  await b?.close();
+  await a?.close();
+});
+
+describe('two replicas with their schedulers', () => {
+  it('run each policy that falls due once, through the policies’ own jobs', async () => {
+    const keys = Array.from({ length: 40 }, (_, i) => `DUE_${i}`);
+    const versions = new Map<string, number>();
+    for (const [i, key] of keys.entries()) {
+      const host = i % 2 === 0 ? a : b;
+      await host.api('PUT', `${env}/providers/system/secrets/${key}`, { value: 'v0' });
+      expect((await host.api('PUT', `${env}/providers/system/secrets/${key}/rotation-policy`, { enabled: true, intervalDays: 1, strategy: 'GenerateRandom' })).status).toBe(201);
+      versions.set(key, Number(((await host.api('GET', `${env}/providers/system/secrets/${key}`)).body as { version: string }).version));
+    }
+    // All fall due together in a moment: the due time and each policy's own job move there.
+    const dueAt = new Date(Date.now() + 300);
+    await db.query(`UPDATE rotation_policies SET next_rotation_at = $1 WHERE secret_key LIKE 'DUE_%'`, [dueAt]);
+    await db.query(`UPDATE keygate_jobs SET next_run_at = $1 WHERE name = 'keygate.rotation.policy'`, [dueAt]);
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM rotation_runs WHERE state = 'done'`);
+      if (rows[0]!.n >= keys.length) break;
+      if (Date.now() > deadline) throw new Error(`only ${rows[0]!.n} runs done`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // Let any straggling duplicate job finish before counting.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const { rows } = await db.query<{ secret_key: string; runs: number }>(
+      `SELECT p.secret_key, count(r.id)::int AS runs FROM rotation_policies p JOIN rotation_runs r ON r.policy_id = p.id GROUP BY p.secret_key`,
+    );
+    expect(rows).toHaveLength(keys.length);
+    expect(rows.filter((r) => r.runs !== 1)).toEqual([]);
+    for (const key of keys) {
+      const read = (await a.api('GET', `${env}/providers/system/secrets/${key}`)).body as { version: string };
+      expect(Number(read.version), key).toBe(versions.get(key)! + 1);
+    }
+    const started = await db.query<{ ms: number }>(`SELECT max(extract(epoch FROM started_at - due_at) * 1000)::int AS ms FROM rotation_runs`);
+    expect(started.rows[0]!.ms).toBeLessThan(10_000);
+  });
+});
