@@ -332,6 +332,16 @@ describe.each(cases)('$name through the host', (c) => {
     expect(gone.headers.get('content-type')).toContain('application/problem+json');
   });
 
+  it('round-trips a binary value (base64) with its type, natively where the backend stores bytes', async () => {
+    const encoded = Buffer.from([0, 255, 16, 32, 128]).toString('base64');
+    const written = await h.api('PUT', `${secretsPath}/BLOB`, { value: encoded, type: 'binary' });
+    expect(written.status, JSON.stringify(written.body)).toBe(200);
+    const read = await h.api('GET', `${secretsPath}/BLOB`);
+    expect(read.body).toMatchObject({ key: 'BLOB', value: encoded, type: 'binary' });
+    expect((await h.api('PUT', `${secretsPath}/BLOB`, { value: 'not base64!', type: 'binary' })).status).toBe(400);
+    expect((await h.api('DELETE', `${secretsPath}/BLOB`)).status).toBe(204);
+  });
+
   it('merges the environment, the cloud provider first', async () => {
     const systemPath = `${base}/projects/${project}/environments/${env}/providers/system/secrets`;
     expect((await h.api('PUT', `${systemPath}/LOCAL_ONLY`, { value: 'from-system' })).status).toBe(200);

@@ -32,6 +32,8 @@ export interface SecretValue {
   value: Secret;
   /** Backend version id, opaque to the host. */
   version?: string;
+  /** The backend holds raw bytes (see `capabilities.binary`); `value` is their base64. */
+  binary?: boolean;
 }
 
 export interface SecretMetadata {
@@ -54,6 +56,11 @@ export interface PutOptions {
   ifVersion?: string | null;
   /** Native labels; needs `capabilities.labels`. */
   labels?: Record<string, string>;
+  /**
+   * The value is base64 of arbitrary bytes (the API's `binary` type). A provider with
+   * `capabilities.binary` stores the bytes natively; others store the base64 text as it is.
+   */
+  binary?: boolean;
 }
 
 export interface PutResult {

@@ -1168,7 +1168,7 @@ export interface components {
         Timestamp: string;
         SecretKey: string;
         /**
-         * @description `json` values must parse as JSON; `binary` values are base64.
+         * @description `json` values must parse as JSON; `binary` values are base64 of bytes, stored as bytes by providers whose `capabilities.binary` is true (AWS Secrets Manager `SecretBinary`) and as the base64 text elsewhere. A value the backend holds as bytes without Keygate metadata reads back as base64 with type `binary`.
          * @enum {string}
          */
         SecretType: "string" | "json" | "binary";

@@ -188,7 +188,10 @@ export class SecretsService {
       throw error;
     }
     await this.#record(ctx, env, 'secret.read', target, 'success', 200, value.version === undefined ? {} : { version: value.version });
-    return { ...this.#metadata(provider.slug, key, row, value.version), value: value.value.reveal() };
+    const metadata = this.#metadata(provider.slug, key, row, value.version);
+    // Bytes written to the backend by other tools have no metadata row: the provider says what they are.
+    if (row === undefined && value.binary === true) metadata.type = 'binary';
+    return { ...metadata, value: value.value.reveal() };
   }
 
   /** Create: refuses an existing key, atomically where the provider can compare-and-set. */
@@ -217,7 +220,7 @@ export class SecretsService {
     }
     let version: string | undefined;
     try {
-      ({ version } = await session.put(ref, new Secret(input.value), ifVersion === undefined ? {} : { ifVersion }));
+      ({ version } = await session.put(ref, new Secret(input.value), { ...(ifVersion === undefined ? {} : { ifVersion }), ...(type === 'binary' ? { binary: true } : {}) }));
     } catch (error) {
       const code = isKeygateError(error) ? error.code : 'INTERNAL';
       await this.#record(ctx, env, 'secret.write', target, 'error', code === 'VERSION_CONFLICT' ? 409 : 502, { code });

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { Secret, isKeygateError, type SecretProvider, type SecretScope } from '@keygate/core';
 import { expectErrorCode } from '@keygate/core/testing';
-import { SecretsManagerClient, PutSecretValueCommand, CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient, PutSecretValueCommand, CreateSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import plugin, { awsSecretsManagerProviderType, createAwsSecretsManagerProvider, type AwsSecretsManagerConfig } from './index.js';
 import { resolveConfig } from './config.js';
 import { toKeygateError } from './failures.js';
@@ -60,7 +60,7 @@ describe('manifest and configuration', () => {
       versions: true,
       compareAndSet: false,
       labels: true,
-      binary: false,
+      binary: true,
       batchRead: true,
     });
   });
@@ -215,19 +215,25 @@ describe('operations against the emulator', () => {
     }
   });
 
-  it('refuses binary secrets with UNSUPPORTED naming the key', async () => {
+  it('reads a SecretBinary written by another tool as base64, flagged binary, and writes binary values as SecretBinary', async () => {
     const provider = await session();
     const s = scope();
-    emulator.seedBinary(`keygate/${s.tenant}/${s.project}/${s.environment}/CERT_DER`, new Uint8Array([0, 1, 2, 255]));
-    let error: unknown;
+    const name = `keygate/${s.tenant}/${s.project}/${s.environment}/CERT_DER`;
+    emulator.seedBinary(name, new Uint8Array([0, 1, 2, 255]));
+    const read = await provider.get({ ...s, key: 'CERT_DER' });
+    expect(read.value.reveal()).toBe('AAEC/w==');
+    expect(read.binary).toBe(true);
+    expect((await provider.getAll(s)).get('CERT_DER')?.reveal()).toBe('AAEC/w==');
+
+    await provider.put({ ...s, key: 'CERT_DER' }, new Secret(Buffer.from([9, 8, 7]).toString('base64')), { binary: true });
+    const client = sdkClient();
     try {
-      await provider.get({ ...s, key: 'CERT_DER' });
-    } catch (caught) {
-      error = caught;
+      const raw = await client.send(new GetSecretValueCommand({ SecretId: name }));
+      expect(raw.SecretString).toBeUndefined();
+      expect([...(raw.SecretBinary ?? [])]).toEqual([9, 8, 7]);
+    } finally {
+      client.destroy();
     }
-    expect(isKeygateError(error) && error.code).toBe('UNSUPPORTED');
-    expect((error as Error).message).toContain('CERT_DER');
-    await expectErrorCode(provider.getAll(s), 'UNSUPPORTED', 'getAll with a binary secret');
   });
 
   it('refuses values larger than 65536 bytes without echoing them', async () => {

@@ -84,12 +84,12 @@ export const configSchema: JsonSchema = {
   additionalProperties: false,
 };
 
-/** Secrets Manager has versions and tags, no atomic compare-and-set, text values only here. */
+/** Secrets Manager has versions, tags and binary values (SecretBinary), no atomic compare-and-set. */
 export const capabilities: ProviderCapabilities = Object.freeze({
   versions: true,
   compareAndSet: false,
   labels: true,
-  binary: false,
+  binary: true,
   batchRead: true,
 });
 

@@ -82,4 +82,15 @@ export function registerValueCases(ctx: ConformanceContext): void {
     expect(revealAll(await ctx.provider.getAll(ctx.scope))).toEqual(Object.fromEntries(ODD_KEYS.map((key, i) => [key, `value-${i}`])));
     expect((await ctx.provider.listMetadata(ctx.scope)).map((entry) => entry.key).sort()).toEqual([...ODD_KEYS].sort());
   });
+
+  it('round-trips a binary value (base64 of bytes), natively where capabilities.binary says so', async () => {
+    const bytes = Buffer.from([0, 1, 2, 127, 128, 200, 254, 255, 0x0a, 0x0d, 0x22, 0x5c]);
+    const encoded = bytes.toString('base64');
+    await ctx.put(ctx.ref('BLOB'), encoded, { binary: true });
+    const read = await ctx.provider.get(ctx.ref('BLOB'));
+    expectSecret(read.value, encoded, 'get BLOB');
+    // Only a backend that stores bytes natively may call them binary.
+    expect(read.binary === true).toBe(ctx.provider.capabilities.binary);
+    expectSecret((await ctx.provider.getAll(ctx.scope)).get('BLOB'), encoded, 'getAll BLOB');
+  });
 }

@@ -1,5 +1,5 @@
 import { sdk } from '../sdk.js';
-import { NotFoundError, Secret, UnsupportedError, type GetOptions, type SecretRef, type SecretScope, type SecretValue } from '@keygate/core';
+import { NotFoundError, Secret, type GetOptions, type SecretRef, type SecretScope, type SecretValue } from '@keygate/core';
 import type { Caller } from '../client.js';
 import { toKeygateError } from '../failures.js';
 import type { NameTemplate } from '../names.js';
@@ -12,11 +12,10 @@ const BATCH_CONCURRENCY = 4;
 /** AWS version ids are 32–64 characters (a UUID when Keygate wrote them). */
 const VERSION_ID = /^[A-Za-z0-9-]{32,64}$/;
 
-function textOf(key: string, output: { SecretString?: string | undefined; SecretBinary?: Uint8Array | undefined }): string {
-  if (output.SecretString !== undefined) return output.SecretString;
-  if (output.SecretBinary !== undefined) {
-    throw new UnsupportedError(`secret "${key}" holds a binary value (SecretBinary); this provider reads text values only`, { key });
-  }
+/** A SecretString as it is; a SecretBinary as the base64 of its bytes (the API's `binary` type). */
+function valueOf(key: string, output: { SecretString?: string | undefined; SecretBinary?: Uint8Array | undefined }): { text: string; binary: boolean } {
+  if (output.SecretString !== undefined) return { text: output.SecretString, binary: false };
+  if (output.SecretBinary !== undefined) return { text: Buffer.from(output.SecretBinary).toString('base64'), binary: true };
   throw new NotFoundError(`secret "${key}" has no value`);
 }
 
@@ -27,7 +26,8 @@ export async function getSecret(caller: Caller, template: NameTemplate, ref: Sec
     throw new NotFoundError(`secret "${ref.key}" has no version of that id`);
   }
   const output = await caller.call('GetSecretValue', `secret "${ref.key}"`, (client, options) => client.send(new sdk.GetSecretValueCommand({ SecretId: name, ...(version === undefined ? {} : { VersionId: version }) }), options));
-  return { key: ref.key, value: new Secret(textOf(ref.key, output)), ...(output.VersionId === undefined ? {} : { version: output.VersionId }) };
+  const { text, binary } = valueOf(ref.key, output);
+  return { key: ref.key, value: new Secret(text), ...(output.VersionId === undefined ? {} : { version: output.VersionId }), ...(binary ? { binary } : {}) };
 }
 
 async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -61,7 +61,7 @@ export async function getAllSecrets(caller: Caller, template: NameTemplate, scop
       }
       for (const entry of output.SecretValues ?? []) {
         const key = keyByName.get(entry.Name ?? '');
-        if (key !== undefined) values.set(key, new Secret(textOf(key, entry)));
+        if (key !== undefined) values.set(key, new Secret(valueOf(key, entry).text));
       }
       nextToken = output.NextToken;
     } while (nextToken !== undefined && nextToken !== '');

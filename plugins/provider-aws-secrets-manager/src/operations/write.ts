@@ -5,7 +5,7 @@ import type { Caller } from '../client.js';
 import type { NameTemplate } from '../names.js';
 import { checkLabels, labelsToTags, replaceTags } from './labels.js';
 
-/** SecretString holds at most 65,536 bytes. */
+/** SecretString and SecretBinary hold at most 65,536 bytes. */
 export const MAX_VALUE_BYTES = 65_536;
 /** Create/put ping-pong bound when another writer deletes and creates the same key meanwhile. */
 const MAX_ROUNDS = 4;
@@ -40,7 +40,11 @@ export async function putSecret(caller: Caller, template: NameTemplate, settings
   }
   const labels = options.labels === undefined ? undefined : checkLabels(options.labels);
   const name = template.name(ref);
-  if (value.byteLength > MAX_VALUE_BYTES) {
+  // `binary` values are base64 of bytes, stored natively as SecretBinary.
+  const bytes = options.binary === true ? Buffer.from(value.reveal(), 'base64') : undefined;
+  const payload = bytes === undefined ? { SecretString: value.reveal() } : { SecretBinary: bytes };
+  const size = bytes === undefined ? value.byteLength : bytes.byteLength;
+  if (size > MAX_VALUE_BYTES) {
     throw new KeygateError('PAYLOAD_TOO_LARGE', `secret "${ref.key}" is larger than the ${MAX_VALUE_BYTES} bytes AWS Secrets Manager stores`);
   }
   const token = randomUUID();
@@ -48,7 +52,7 @@ export async function putSecret(caller: Caller, template: NameTemplate, settings
 
   for (let round = 1; ; round++) {
     try {
-      const written = await caller.call('PutSecretValue', target, (client, options) => client.send(new sdk.PutSecretValueCommand({ SecretId: name, SecretString: value.reveal(), ClientRequestToken: token }), options));
+      const written = await caller.call('PutSecretValue', target, (client, options) => client.send(new sdk.PutSecretValueCommand({ SecretId: name, ...payload, ClientRequestToken: token }), options));
       if (labels !== undefined) await replaceTags(caller, name, ref.key, labels);
       return { version: written.VersionId ?? token };
     } catch (error) {
@@ -57,7 +61,7 @@ export async function putSecret(caller: Caller, template: NameTemplate, settings
     try {
       const created = await caller.call('CreateSecret', target, (client, options) => client.send(new sdk.CreateSecretCommand({
           Name: name,
-          SecretString: value.reveal(),
+          ...payload,
           ClientRequestToken: token,
           ...(settings.kmsKeyId === undefined ? {} : { KmsKeyId: settings.kmsKeyId }),
           ...(labels === undefined || Object.keys(labels).length === 0 ? {} : { Tags: labelsToTags(labels) }),
