@@ -14,6 +14,11 @@ export interface KeygateClientOptions {
   baseUrl: string;
   /** `bax-{keyId}-{secret}`. Without it the client is anonymous (only `/healthz` and `/readyz` answer). */
   apiKey?: string;
+  /**
+   * A user access token (the JWT from `POST /api/v1/auth/login`), sent as `Authorization: Bearer`;
+   * instead of `apiKey`. It expires after minutes: refreshing it is the caller's job.
+   */
+  accessToken?: string;
   /** How the key authenticates; `signed` (the default) never sends the secret half of the key. */
   auth?: KeygateAuthMode;
   /** Ask the server to encrypt secret-bearing responses to a key pair made for this client. */
@@ -128,9 +133,20 @@ export function createKeygateClient(options: KeygateClientOptions): KeygateClien
 }
 
 function authMiddleware(options: KeygateClientOptions): Middleware | undefined {
-  const { apiKey, auth } = options;
+  const { apiKey, auth, accessToken } = options;
   if (auth !== undefined && auth !== 'bearer' && auth !== 'signed') {
     throw new TypeError(`auth must be 'bearer' or 'signed'`);
+  }
+  if (accessToken !== undefined) {
+    if (apiKey !== undefined) throw new TypeError('pass either apiKey or accessToken, not both');
+    if (typeof accessToken !== 'string' || !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(accessToken)) throw new TypeError('accessToken must be a JWT');
+    const value = `Bearer ${accessToken}`;
+    return {
+      onRequest({ request }) {
+        request.headers.set('Authorization', value);
+        return request;
+      },
+    };
   }
   if (apiKey === undefined) {
     if (auth !== undefined) throw new TypeError(`auth '${auth}' needs an apiKey`);
