@@ -3,6 +3,7 @@ import type { Command } from './commands/command.js';
 import { audit } from './commands/audit.js';
 import { context } from './commands/context.js';
 import { exec } from './commands/exec.js';
+import { login, logout, whoami } from './commands/login.js';
 import { pull } from './commands/pull.js';
 import { run } from './commands/run.js';
 import { secrets } from './commands/secrets.js';
@@ -11,7 +12,7 @@ import type { Io } from './io.js';
 import { Session } from './session.js';
 import { CLI_VERSION } from './version.js';
 
-export const COMMANDS: readonly Command[] = [pull, run, exec, secrets, audit, context];
+export const COMMANDS: readonly Command[] = [pull, run, exec, secrets, audit, context, login, logout, whoami];
 
 export function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

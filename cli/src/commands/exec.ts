@@ -26,7 +26,7 @@ Examples:
     const { context } = session;
     const added: Array<[string, string]> = [
       ['KEYGATE_URL', context.url.value],
-      ['KEYGATE_API_KEY', session.apiKey().value],
+      ['KEYGATE_API_KEY', (await session.apiKey()).value],
     ];
     if (context.project !== undefined) added.push(['KEYGATE_PROJECT', context.project.value]);
     if (context.environment !== undefined) added.push(['KEYGATE_ENV', context.environment.value]);
