@@ -9,6 +9,8 @@ export const GLOBAL_OPTIONS = {
   'api-key': { type: 'string' },
   project: { type: 'string', short: 'p' },
   env: { type: 'string', short: 'e' },
+  /** The seeds spell it out (`--environment production`); same as --env. */
+  environment: { type: 'string' },
   auth: { type: 'string' },
   timeout: { type: 'string' },
   json: { type: 'boolean' },

@@ -4,6 +4,9 @@ import { audit } from './commands/audit.js';
 import { context } from './commands/context.js';
 import { exec } from './commands/exec.js';
 import { login, logout, whoami } from './commands/login.js';
+import { apiKeys, issue } from './commands/api-keys.js';
+import { environments, projects, providers } from './commands/resources.js';
+import { trustDomains } from './commands/trust-domains.js';
 import { pull } from './commands/pull.js';
 import { run } from './commands/run.js';
 import { secrets } from './commands/secrets.js';
@@ -12,7 +15,23 @@ import type { Io } from './io.js';
 import { Session } from './session.js';
 import { CLI_VERSION } from './version.js';
 
-export const COMMANDS: readonly Command[] = [pull, run, exec, secrets, audit, context, login, logout, whoami];
+export const COMMANDS: readonly Command[] = [
+  pull,
+  run,
+  exec,
+  secrets,
+  issue,
+  projects,
+  environments,
+  providers,
+  apiKeys,
+  trustDomains,
+  audit,
+  context,
+  login,
+  logout,
+  whoami,
+];
 
 export function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

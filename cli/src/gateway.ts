@@ -64,6 +64,14 @@ export class Gateway {
     return this.call((client, signal) => client.getEnvironmentSecrets(target.project, target.environment, { signal }));
   }
 
+  /** The environment's id, which the key, token and trust-domain paths take. */
+  async environmentId(target: Target): Promise<string> {
+    const environment = await this.send((client, signal) =>
+      client.GET('/api/v1/projects/{projectRef}/environments/{envSlug}', { params: { path: { projectRef: target.project, envSlug: target.environment } }, signal }),
+    );
+    return environment.id;
+  }
+
   /** Slugs of the environment's providers in priority order (the first is where writes go). */
   async providers(target: Target): Promise<string[]> {
     const { items } = await this.call(async (client, signal) =>

@@ -44,7 +44,7 @@ export class Session {
   /** `scene` is filled in as the context resolves, so errors raised later can name the right knobs. */
   static async open(flags: Flags, io: Io, scene: ErrorScene): Promise<Session> {
     let context = await resolveContext(
-      { url: flags.string('url'), apiKey: flags.string('api-key'), project: flags.string('project'), environment: flags.string('env') },
+      { url: flags.string('url'), apiKey: flags.string('api-key'), project: flags.string('project'), environment: flags.string('env') ?? flags.string('environment') },
       io.env,
       io.cwd,
     );
