@@ -12,6 +12,7 @@ export const GLOBAL_OPTIONS = {
   /** The seeds spell it out (`--environment production`); same as --env. */
   environment: { type: 'string' },
   auth: { type: 'string' },
+  e2ee: { type: 'boolean' },
   timeout: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },

@@ -45,10 +45,14 @@ ${commands}
 
 Global flags (accepted by every command):
   --url URL           gateway URL (KEYGATE_URL; default http://localhost:8080)
-  --api-key KEY       API key; prefer KEYGATE_API_KEY, since flags show up in the process list
+  --api-key KEY       API key; prefer KEYGATE_API_KEY or "keygate login", since flags show up in the
+                      process list. With none, a GitHub Actions or Kubernetes workload token is
+                      exchanged for a short-lived key (keyless; see keygate login --help)
   -p, --project REF   project slug or id (KEYGATE_PROJECT, or "project" in a .keygate file)
-  -e, --env SLUG      environment (KEYGATE_ENV, or "environment" in a .keygate file)
+  -e, --env SLUG      environment (KEYGATE_ENV, or "environment" in a .keygate file); also --environment
   --auth MODE         signed (default: HMAC-signed requests, the key's secret never travels) or bearer
+  --e2ee              end-to-end encrypt secret reads to a key made for this run (the answer is
+                      refused if it comes back in plaintext)
   --timeout SECONDS   per-request timeout (default 30)
   --json              machine-readable output
   -h, --help          this help, or a command's with "keygate <command> --help"

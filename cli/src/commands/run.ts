@@ -2,7 +2,7 @@ import { createConfig } from '@keygate/sdk';
 import { runChild } from '../child.js';
 import { UsageError } from '../errors.js';
 import { toEnvironmentVariables } from '../formats.js';
-import { warn, type Io } from '../io.js';
+import { warn, withProgress, type Io } from '../io.js';
 import { parseWatchMode, runWatching } from '../watch.js';
 import type { Command } from './command.js';
 
@@ -57,7 +57,7 @@ Examples:
     const environment = (secrets: Readonly<Record<string, string>>): NodeJS.ProcessEnv => childEnvironment(io, secrets);
 
     if (!watching) {
-      const { secrets } = await session.gateway().environmentSecrets(target);
+      const { secrets } = await withProgress(io, `reading ${target.project}/${target.environment}`, session.gateway().environmentSecrets(target));
       return runChild(command, args, environment(secrets));
     }
     const client = await session.gateway().client();
