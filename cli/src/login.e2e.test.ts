@@ -149,3 +149,15 @@ describe('keygate login as a user', () => {
     expect((await keygate(['logout'])).code).toBe(0);
   });
 });
+
+describe('keygate context with a stored login', () => {
+  it('names the stored login as the credential and its URL as the gateway, without the secret', async () => {
+    expect((await keygate(['login', '--url', h.url, '--email', EMAIL], { input: `${PASSWORD}\n` })).code).toBe(0);
+    const result = await keygate(['context', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const shown = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(shown).toMatchObject({ url: { value: h.url, source: credentialsFile() }, apiKey: null, credential: { value: `user ${EMAIL}` } });
+    expect(result.stdout).not.toContain((await stored()).accessToken);
+    expect((await keygate(['logout'])).code).toBe(0);
+  });
+});

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { credentialsPath } from '../credentials.js';
 import { formatTable, printJson } from '../io.js';
 import type { Command } from './command.js';
 
@@ -13,8 +14,10 @@ from (a flag, an environment variable, a .keygate/.bella file, or the default). 
 an API key is set and from where, never the key. Nothing is sent to the gateway.
 
 Each setting is taken from the first of:
-  URL          --url, KEYGATE_URL, BELLA_BAXTER_URL, default http://localhost:8080
-  API key      --api-key, KEYGATE_API_KEY, BELLA_BAXTER_API_KEY
+  URL          --url, KEYGATE_URL, BELLA_BAXTER_URL, the stored login's URL, default http://localhost:8080
+  API key      --api-key, KEYGATE_API_KEY, BELLA_BAXTER_API_KEY, the login stored by "keygate
+               login" (for its URL only), then keyless: a GitHub Actions or Kubernetes workload
+               token exchanged for a short-lived key
   project      -p/--project, KEYGATE_PROJECT, BELLA_BAXTER_PROJECT, context file "project"
   environment  -e/--env, KEYGATE_ENV, BELLA_BAXTER_ENV, context file "environment" (or "env")
 The context file is the nearest .keygate (or else .bella) walking up from the current directory:
@@ -24,11 +27,22 @@ commands take them from the API key if it is scoped to an environment (not shown
 
   async run({ flags, operands, io, session: openSession }) {
     if (operands.length > 0) throw new UsageError(`unexpected argument "${operands[0]}"`, 'keygate context takes flags only');
-    const { context: ctx, url } = await openSession();
+    const session = await openSession();
+    const { context: ctx, url, login } = session;
+    // What would authenticate, in the order the other commands try it; nothing is sent.
+    const credential =
+      ctx.apiKey !== undefined
+        ? { value: 'API key', source: ctx.apiKey.source }
+        : login !== undefined
+          ? { value: login.kind === 'user' ? `user ${login.email}` : 'API key', source: `the login stored in ${credentialsPath(io.env)}` }
+          : (await session.mayBeKeyless())
+            ? { value: 'keyless', source: 'a workload OIDC token (GitHub Actions or a token file), exchanged on use' }
+            : undefined;
     if (flags.boolean('json')) {
       printJson(io, {
         url: { value: url, source: ctx.url.source },
         apiKey: ctx.apiKey === undefined ? null : { set: true, source: ctx.apiKey.source },
+        credential: credential ?? null,
         project: ctx.project ?? null,
         environment: ctx.environment ?? null,
         org: ctx.org ?? null,
@@ -40,7 +54,7 @@ commands take them from the API key if it is scoped to an environment (not shown
     io.stdout.write(
       formatTable([
         row('url', url, ctx.url.source),
-        row('api key', ctx.apiKey === undefined ? undefined : 'set', ctx.apiKey?.source),
+        row('credential', credential?.value, credential?.source),
         row('project', ctx.project?.value, ctx.project?.source),
         row('environment', ctx.environment?.value, ctx.environment?.source),
         row('org', ctx.org?.value, ctx.org?.source),
