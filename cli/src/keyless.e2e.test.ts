@@ -128,11 +128,16 @@ describe('keyless in GitHub Actions', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toBe('deploy-production');
 
+    // exec hands the exchanged short-lived key to the program, never a long-lived one.
+    const exec = await keygate(['exec', '--', process.execPath, '-e', 'process.stdout.write(process.env.KEYGATE_API_KEY.slice(0, 4))'], actionsEnv());
+    expect(exec.code, exec.stderr).toBe(0);
+    expect(exec.stdout).toBe('bax-');
+
     const who = await keygate(['whoami', '--json'], actionsEnv());
     expect(JSON.parse(who.stdout)).toMatchObject({ kind: 'api-key', role: 'Consumer', projectSlug: 'my-api', environmentSlug: 'production', source: 'the key exchanged for GitHub Actions OIDC token' });
 
     const rows = await h.host.services.knex('audit_events').where({ action: 'trust.exchange', outcome: 'success' }).count<Array<{ count: string }>>({ count: '*' });
-    expect(Number(rows[0]!.count)).toBeGreaterThanOrEqual(3);
+    expect(Number(rows[0]!.count)).toBeGreaterThanOrEqual(4);
   });
 
   it('defaults the audience to the gateway URL and explains a refusal', async () => {

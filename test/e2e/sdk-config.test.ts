@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createConfig, KeygateApiError, type ConfigChanges } from '@keygate/sdk';
+import { createConfig, createKeygateClient, KeygateApiError, type ConfigChanges } from '@keygate/sdk';
 import { startTestHost, type TestHost } from '../src/host.js';
 
 const V1 = '/api/v1';
@@ -146,5 +146,23 @@ describe('createConfig against a real host', () => {
     expect(missing).toBeInstanceOf(KeygateApiError);
     expect(missing).toMatchObject({ status: 404 });
     await expect(createConfig({ baseUrl: h.url, apiKey: h.apiKey, projectSlug: 'cfg', environmentSlug: 'prod', pollIntervalMs: 1 })).rejects.toThrow(/pollIntervalMs/);
+  });
+});
+
+describe('a user access token as the credential', () => {
+  it('reads with the JWT of a login, and refuses a key and a token together', async () => {
+    const email = 'cfg-user@example.com';
+    const password = 'a long enough password';
+    expect((await h.api('POST', `${V1}/users`, { email, password, tenantRole: 'Admin' })).status).toBe(201);
+    const login = await h.api('POST', `${V1}/auth/login`, { email, password }, { authorization: '' });
+    expect(login.status).toBe(200);
+    const { accessToken } = login.body as { accessToken: string };
+    const config = await createConfig({ baseUrl: h.url, accessToken, projectSlug: 'cfg', environmentSlug: 'prod', pollIntervalMs: 60_000 });
+    expect(config.get('NEW_KEY')).toBe('n');
+    config.close();
+    expect(() => createKeygateClient({ baseUrl: h.url, accessToken, apiKey: h.apiKey })).toThrow(/either apiKey or accessToken/);
+    expect(() => createKeygateClient({ baseUrl: h.url, accessToken: 'not a jwt' })).toThrow(/accessToken must be a JWT/);
+    const refused = await createKeygateClient({ baseUrl: h.url, accessToken: `${accessToken.slice(0, -4)}AAAA` }).getSecretsVersion('cfg', 'prod').catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 401 });
   });
 });
