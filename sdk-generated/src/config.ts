@@ -1,4 +1,5 @@
 import { createKeygateClient, type KeygateClient, type KeygateClientOptions } from './client.js';
+import type { EnvironmentSecrets } from './types.js';
 
 export const DEFAULT_POLL_INTERVAL_MS = 30_000;
 /** Below this, polling stops being a change check and becomes load; the server also rate-limits. */
@@ -27,6 +28,11 @@ export interface KeygateConfigOptions extends KeygateClientOptions {
   onError?: (error: unknown) => void;
   /** An existing client to use instead of building one from the options above. */
   client?: KeygateClient;
+  /**
+   * Secrets already read (`getEnvironmentSecrets`) to start from instead of loading them again,
+   * e.g. by a caller that retries its first read in its own way.
+   */
+  initial?: EnvironmentSecrets;
   /** Per-request timeout (default 10 s), so a hung server cannot stall polling. */
   requestTimeoutMs?: number;
 }
@@ -60,7 +66,7 @@ export async function createConfig(options: KeygateConfigOptions): Promise<Keyga
   const client = options.client ?? createKeygateClient(options);
   const request = () => ({ signal: AbortSignal.timeout(timeoutMs) });
 
-  const first = await client.getEnvironmentSecrets(projectSlug, environmentSlug, request());
+  const first = options.initial ?? (await client.getEnvironmentSecrets(projectSlug, environmentSlug, request()));
   let values: Readonly<Record<string, string>> = Object.freeze({ ...first.secrets });
   let version = first.version;
   let lastModified = first.lastModified;

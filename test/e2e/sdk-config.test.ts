@@ -141,6 +141,23 @@ describe('createConfig against a real host', () => {
     }
   });
 
+  it('starts from secrets already read when given them, and still reloads on change', async () => {
+    expect((await h.api('POST', `${V1}/projects/cfg/environments`, { name: 'seeded' })).status).toBe(201);
+    await put('seeded', 'A', 'one');
+    const client = createKeygateClient({ baseUrl: h.url, apiKey: h.apiKey });
+    const initial = await client.getEnvironmentSecrets('cfg', 'seeded');
+    const config = await createConfig({ baseUrl: h.url, client, initial, projectSlug: 'cfg', environmentSlug: 'seeded', pollIntervalMs: 60_000 });
+    try {
+      expect(config.version).toBe(initial.version);
+      expect(config.get('A')).toBe('one');
+      await put('seeded', 'A', 'two');
+      expect(await config.refresh()).toBe(true);
+      expect(config.get('A')).toBe('two');
+    } finally {
+      config.close();
+    }
+  });
+
   it('fails the first load with the API error (nothing to fall back on) and refuses a silly interval', async () => {
     const missing = await createConfig({ baseUrl: h.url, apiKey: h.apiKey, projectSlug: 'cfg', environmentSlug: 'nope' }).catch((error: unknown) => error);
     expect(missing).toBeInstanceOf(KeygateApiError);

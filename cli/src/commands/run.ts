@@ -56,10 +56,10 @@ Examples:
     const target = await session.target();
     const environment = (secrets: Readonly<Record<string, string>>): NodeJS.ProcessEnv => childEnvironment(io, secrets);
 
-    if (!watching) {
-      const { secrets } = await withProgress(io, `reading ${target.project}/${target.environment}`, session.gateway().environmentSecrets(target));
-      return runChild(command, args, environment(secrets));
-    }
+    // The first read goes through the gateway wrapper, which retries a signature refused as a
+    // repeat (replicas starting together); polling then recovers by itself on the next check.
+    const first = await withProgress(io, `reading ${target.project}/${target.environment}`, session.gateway().environmentSecrets(target));
+    if (!watching) return runChild(command, args, environment(first.secrets));
     const client = await session.gateway().client();
     return runWatching({
       command,
@@ -72,6 +72,7 @@ Examples:
         createConfig({
           baseUrl: session.context.url.value,
           client,
+          initial: first,
           projectSlug: target.project,
           environmentSlug: target.environment,
           pollIntervalMs: pollSeconds * 1000,
