@@ -1,13 +1,24 @@
 import { UsageError } from '../errors.js';
 import { credentialsPath } from '../credentials.js';
-import { formatTable, printJson } from '../io.js';
+import { rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Flags } from '../args.js';
+import { CliError } from '../errors.js';
+import { parseContextFile } from '../context.js';
+import { formatTable, note, printJson, type Io } from '../io.js';
 import type { Command } from './command.js';
 
 export const context: Command = {
   name: 'context',
   summary: 'show which gateway, project and environment would be used, and why',
-  options: {},
-  help: `Usage: keygate context [-p PROJECT] [-e ENV] [--json]
+  options: { org: { type: 'string' }, force: { type: 'boolean' } },
+  help: `Usage: keygate context [show] [-p PROJECT] [-e ENV] [--json]
+       keygate context init -p PROJECT [-e ENV] [--org ORG] [--force]
+       keygate context clear
+
+init writes a .keygate file in the current directory ("project = …", "environment = …",
+"org = …"; meant to be committed: it holds no credential), refusing to replace one without
+--force. clear removes the .keygate file of the current directory.
 
 Prints the URL, project, environment and org the other commands would use, and where each came
 from (a flag, an environment variable, a .keygate/.bella file, or the default). It says whether
@@ -26,7 +37,12 @@ commands take them from the API key if it is scoped to an environment (not shown
 `,
 
   async run({ flags, operands, io, session: openSession }) {
-    if (operands.length > 0) throw new UsageError(`unexpected argument "${operands[0]}"`, 'keygate context takes flags only');
+    const [sub, ...rest] = operands;
+    if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`, 'keygate context [show|init|clear] takes flags only');
+    if (sub === 'init') return init(flags, io);
+    if (sub === 'clear') return clear(flags, io);
+    if (flags.boolean('force') || flags.string('org') !== undefined) throw new UsageError('--force and --org go with "context init"');
+    if (sub !== undefined && sub !== 'show') throw new UsageError(`unknown subcommand "context ${sub}"`, 'use show (the default), init or clear');
     const session = await openSession();
     const { context: ctx, url, login } = session;
     // What would authenticate, in the order the other commands try it; nothing is sent.
@@ -64,3 +80,48 @@ commands take them from the API key if it is scoped to an environment (not shown
     return 0;
   },
 };
+
+const FILE = '.keygate';
+
+async function init(flags: Flags, io: Io): Promise<number> {
+  const values: Array<[string, string | undefined]> = [
+    ['project', flags.string('project')],
+    ['environment', flags.string('env') ?? flags.string('environment')],
+    ['org', flags.string('org')],
+  ];
+  if (values[0]![1] === undefined) throw new UsageError('context init needs -p/--project', 'keygate context init -p PROJECT [-e ENV] [--org ORG]');
+  for (const [name, value] of values) {
+    // One line per setting: a newline or "#" in a value would change what the file says.
+    if (value !== undefined && (value.trim() === '' || /[\r\n#]/.test(value))) throw new UsageError(`invalid ${name} "${value}"`);
+  }
+  const path = join(io.cwd, FILE);
+  const text = `# Keygate context (also read by Bella Baxter tools as .bella). No credentials here.\n${values
+    .filter((entry): entry is [string, string] => entry[1] !== undefined)
+    .map(([name, value]) => `${name} = ${value.trim()}\n`)
+    .join('')}`;
+  parseContextFile(text, path);
+  try {
+    await writeFile(path, text, { flag: flags.boolean('force') ? 'w' : 'wx', mode: 0o644 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new CliError(`${path} already exists`, 'pass --force to replace it, or edit it');
+    throw new CliError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  if (flags.boolean('json')) printJson(io, { file: path, ...Object.fromEntries(values.filter(([, value]) => value !== undefined)) });
+  else note(io, `wrote ${path}`);
+  return 0;
+}
+
+async function clear(flags: Flags, io: Io): Promise<number> {
+  const path = join(io.cwd, FILE);
+  const kind = await stat(path).then(
+    (info) => (info.isFile() ? 'file' : 'other'),
+    () => 'none',
+  );
+  // The host keeps its data in a `.keygate/` directory: never that.
+  if (kind === 'other') throw new CliError(`${path} is not a context file`, 'it is a directory (a host data folder?); nothing was removed');
+  const existed = kind === 'file';
+  if (existed) await rm(path);
+  if (flags.boolean('json')) printJson(io, { file: path, removed: existed });
+  else note(io, existed ? `removed ${path}` : `no ${FILE} file in ${io.cwd}`);
+  return 0;
+}
