@@ -11,7 +11,6 @@ type Level = 'environment' | 'project' | 'tenant';
 
 export const apiKeys: Command = {
   name: 'api-keys',
-  summary: 'list, create and delete API keys of an environment, a project or the tenant',
   options: {
     level: { type: 'string' },
     role: { type: 'string' },
@@ -97,7 +96,6 @@ Examples:
 
 export const issue: Command = {
   name: 'issue',
-  summary: 'issue a short-lived read-only token limited to scopes',
   options: { scope: { type: 'string' }, ttl: { type: 'string' }, reason: { type: 'string' } },
   help: `Usage: keygate issue --scope A[,B…] --ttl MINUTES --reason TEXT [-p PROJECT] [-e ENV] [--json]
 

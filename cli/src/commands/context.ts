@@ -10,7 +10,6 @@ import type { Command } from './command.js';
 
 export const context: Command = {
   name: 'context',
-  summary: 'show which gateway, project and environment would be used, and why',
   options: { org: { type: 'string' }, force: { type: 'boolean' } },
   help: `Usage: keygate context [show] [-p PROJECT] [-e ENV] [--json]
        keygate context init -p PROJECT [-e ENV] [--org ORG] [--force]

@@ -4,7 +4,6 @@ import type { Command } from './command.js';
 
 export const exec: Command = {
   name: 'exec',
-  summary: 'run a command with the gateway URL and API key (not the secrets) in its environment',
   options: {},
   takesChildCommand: true,
   help: `Usage: keygate exec [-p PROJECT] [-e ENV] -- COMMAND [ARGS…]

@@ -7,7 +7,6 @@ import type { Command } from './command.js';
 
 export const login: Command = {
   name: 'login',
-  summary: 'store an API key or a user login for the gateway',
   options: {
     email: { type: 'string' },
     tenant: { type: 'string' },
@@ -85,7 +84,6 @@ Examples:
 
 export const logout: Command = {
   name: 'logout',
-  summary: 'forget the stored login (and revoke a user session)',
   options: {},
   help: `Usage: keygate logout [--url URL]
 
@@ -123,7 +121,6 @@ gateway first (the access token lapses within 15 minutes). An API key stays vali
 
 export const whoami: Command = {
   name: 'whoami',
-  summary: 'show who the gateway sees: the API key or user, and its scope',
   options: {},
   help: `Usage: keygate whoami [--json]
 

@@ -7,7 +7,6 @@ import type { Command } from './command.js';
 
 export const pull: Command = {
   name: 'pull',
-  summary: "write the environment's secrets to a file (.env, JSON, YAML, shell)",
   options: {
     output: { type: 'string', short: 'o' },
     format: { type: 'string', short: 'f' },

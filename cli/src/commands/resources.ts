@@ -11,7 +11,6 @@ const describe = { slug: { type: 'string' }, description: { type: 'string' } } a
 
 export const projects: Command = {
   name: 'projects',
-  summary: 'list, create and delete projects',
   options: describe,
   help: `Usage: keygate projects list
        keygate projects create NAME [--slug SLUG] [--description TEXT]
@@ -50,7 +49,6 @@ All take --json. Creating and deleting need a tenant Owner or Admin (or a user w
 
 export const environments: Command = {
   name: 'environments',
-  summary: "list, create and delete a project's environments",
   options: { ...describe, providers: { type: 'string' } },
   help: `Usage: keygate environments list                [-p PROJECT]
        keygate environments create NAME         [-p PROJECT] [--slug SLUG] [--description TEXT] [--providers a,b]
@@ -102,7 +100,6 @@ the project's default. All take --json.
 
 export const providers: Command = {
   name: 'providers',
-  summary: "list, create and delete the tenant's provider connections",
   options: { ...describe, type: { type: 'string' }, config: { type: 'string' } },
   help: `Usage: keygate providers list
        keygate providers create NAME --type TYPE [--config JSON|@FILE] [--slug SLUG] [--description TEXT]

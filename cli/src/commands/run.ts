@@ -10,7 +10,6 @@ const DEFAULT_POLL_SECONDS = 30;
 
 export const run: Command = {
   name: 'run',
-  summary: 'run a command with the secrets in its environment',
   options: {
     watch: { type: 'boolean', short: 'w' },
     'poll-interval': { type: 'string' },

@@ -24,7 +24,6 @@ type Subcommand = (call: Call) => Promise<number>;
 
 export const secrets: Command = {
   name: 'secrets',
-  summary: 'list, get, set, delete single secrets; push a .env file',
   options: {
     provider: { type: 'string' },
     description: { type: 'string' },

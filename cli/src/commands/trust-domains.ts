@@ -11,7 +11,6 @@ type ClaimRule = components['schemas']['ClaimRule'];
 
 export const trustDomains: Command = {
   name: 'trust-domains',
-  summary: "manage which workloads (GitHub Actions, Kubernetes, OIDC) may read an environment keylessly",
   options: {
     name: { type: 'string' },
     description: { type: 'string' },
