@@ -150,6 +150,43 @@ describe('keygate login as a user', () => {
   });
 });
 
+describe('a long run as a user', () => {
+  it('keeps watching past the access token: it is refreshed while polling', async () => {
+    expect((await keygate(['login', '--url', h.url, '--email', EMAIL], { input: `${PASSWORD}\n` })).code).toBe(0);
+    const login = await stored();
+    // Valid for the first read, inside the one-minute refresh margin a moment later.
+    await writeFile(credentialsFile(), JSON.stringify({ ...login, expiresAt: new Date(Date.now() + 61_500).toISOString() }));
+    const child = spawn(
+      process.execPath,
+      [BIN, 'run', '-p', 'shop', '-e', 'prod', '--watch', '--poll-interval', '0.2', '--', process.execPath, '-e', "process.stdout.write('token=' + process.env.TOKEN + '\\n'); process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000);"],
+      { cwd: home, env: { PATH: process.env.PATH ?? '', HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    const done = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const until = async (condition: () => boolean | Promise<boolean>) => {
+      const deadline = Date.now() + 15_000;
+      while (!(await condition())) {
+        if (Date.now() > deadline) throw new Error(`timed out:\n${out}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    try {
+      await until(() => out.includes('token=tok-value\n'));
+      await until(async () => (await stored()).refreshToken !== login.refreshToken);
+      expect((await h.api('PUT', `${V1}/projects/shop/environments/prod/providers/system/secrets/TOKEN`, { value: 'tok-rotated' })).status).toBeLessThan(300);
+      await until(() => out.includes('token=tok-rotated\n'));
+      expect(out).not.toMatch(/warning/);
+    } finally {
+      child.kill('SIGTERM');
+      await done;
+      await h.api('PUT', `${V1}/projects/shop/environments/prod/providers/system/secrets/TOKEN`, { value: 'tok-value' });
+    }
+    expect((await keygate(['logout'])).code).toBe(0);
+  });
+});
+
 describe('keygate context with a stored login', () => {
   it('names the stored login as the credential and its URL as the gateway, without the secret', async () => {
     expect((await keygate(['login', '--url', h.url, '--email', EMAIL], { input: `${PASSWORD}\n` })).code).toBe(0);

@@ -31,6 +31,9 @@ export type Credential =
 export class Session {
   #gateway: Gateway | undefined;
   #credential: Promise<Credential> | undefined;
+  /** The user login as last refreshed; long runs (`run --watch`) outlive an access token. */
+  #user: UserLogin | undefined;
+  #refreshing: Promise<UserLogin> | undefined;
 
   private constructor(
     readonly context: KeygateContext,
@@ -127,7 +130,10 @@ export class Session {
     if (given !== undefined) return { kind: 'api-key', apiKey: checkedKey(given), source: given.source };
     const login = this.login;
     if (login?.kind === 'api-key') return { kind: 'api-key', apiKey: checkedKey({ value: login.apiKey, source: 'the stored login' }), source: 'the stored login' };
-    if (login?.kind === 'user') return { kind: 'user', accessToken: (await this.freshUserTokens(login)).accessToken, email: login.email, source: `the login of ${login.email}` };
+    if (login?.kind === 'user') {
+      this.#user = await this.freshUserTokens(login);
+      return { kind: 'user', accessToken: this.#user.accessToken, email: login.email, source: `the login of ${login.email}` };
+    }
 
     const audience = this.io.env.KEYGATE_OIDC_AUDIENCE?.trim() || displayUrl(this.context.url.value);
     const ambient = await ambientToken(this.io.env, audience, this.timeoutMs);
@@ -177,6 +183,18 @@ export class Session {
     return fresh;
   }
 
+  /** The access token for the next request, refreshed once at a time when it is about to expire. */
+  async #currentAccessToken(fallback: string): Promise<string> {
+    const user = this.#user;
+    if (user === undefined) return fallback;
+    if (Date.parse(user.expiresAt) - REFRESH_MARGIN_MS > Date.now()) return user.accessToken;
+    this.#refreshing ??= this.freshUserTokens(user).finally(() => {
+      this.#refreshing = undefined;
+    });
+    this.#user = await this.#refreshing;
+    return this.#user.accessToken;
+  }
+
   /** Whether a keyless exchange could apply (cheap: only looks at the environment variables and the token file). */
   async mayBeKeyless(): Promise<boolean> {
     const env = this.io.env;
@@ -191,12 +209,12 @@ export class Session {
   }
 
   #connect(credential: Credential): { client: KeygateClient; signed: boolean } {
-    if (credential.kind === 'user') return { client: this.client({ accessToken: credential.accessToken }), signed: false };
+    if (credential.kind === 'user') return { client: this.client({ accessToken: () => this.#currentAccessToken(credential.accessToken) }), signed: false };
     const auth = authMode(this.flags);
     return { client: this.client({ apiKey: credential.apiKey, auth }), signed: auth === 'signed' };
   }
 
-  client(auth: { apiKey?: string; auth?: KeygateAuthMode; accessToken?: string }): KeygateClient {
+  client(auth: { apiKey?: string; auth?: KeygateAuthMode; accessToken?: string | (() => Promise<string>) }): KeygateClient {
     try {
       return createKeygateClient({ baseUrl: this.context.url.value, userAgent: USER_AGENT, e2ee: this.flags.boolean('e2ee'), ...auth });
     } catch (error) {

@@ -16,9 +16,10 @@ export interface KeygateClientOptions {
   apiKey?: string;
   /**
    * A user access token (the JWT from `POST /api/v1/auth/login`), sent as `Authorization: Bearer`;
-   * instead of `apiKey`. It expires after minutes: refreshing it is the caller's job.
+   * instead of `apiKey`. It expires after minutes: pass a function to supply a fresh one to each
+   * request (refreshing it is the caller's job).
    */
-  accessToken?: string;
+  accessToken?: string | (() => string | Promise<string>);
   /** How the key authenticates; `signed` (the default) never sends the secret half of the key. */
   auth?: KeygateAuthMode;
   /** Ask the server to encrypt secret-bearing responses to a key pair made for this client. */
@@ -139,11 +140,11 @@ function authMiddleware(options: KeygateClientOptions): Middleware | undefined {
   }
   if (accessToken !== undefined) {
     if (apiKey !== undefined) throw new TypeError('pass either apiKey or accessToken, not both');
-    if (typeof accessToken !== 'string' || !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(accessToken)) throw new TypeError('accessToken must be a JWT');
-    const value = `Bearer ${accessToken}`;
+    const token = typeof accessToken === 'function' ? accessToken : () => accessToken;
+    if (typeof accessToken !== 'function') requireJwt(accessToken);
     return {
-      onRequest({ request }) {
-        request.headers.set('Authorization', value);
+      async onRequest({ request }) {
+        request.headers.set('Authorization', `Bearer ${requireJwt(await token())}`);
         return request;
       },
     };
@@ -155,6 +156,11 @@ function authMiddleware(options: KeygateClientOptions): Middleware | undefined {
   // Validate before building anything, so a bad key fails at construction, not on first use.
   requireApiKey(apiKey);
   return auth === 'bearer' ? bearerAuthMiddleware(apiKey) : signedRequestMiddleware(apiKey);
+}
+
+function requireJwt(token: unknown): string {
+  if (typeof token !== 'string' || !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) throw new TypeError('accessToken must be a JWT');
+  return token;
 }
 
 function checkBaseUrl(baseUrl: string): string {

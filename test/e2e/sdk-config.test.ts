@@ -177,6 +177,12 @@ describe('a user access token as the credential', () => {
     const config = await createConfig({ baseUrl: h.url, accessToken, projectSlug: 'cfg', environmentSlug: 'prod', pollIntervalMs: 60_000 });
     expect(config.get('NEW_KEY')).toBe('n');
     config.close();
+    let asked = 0;
+    const supplied = createKeygateClient({ baseUrl: h.url, accessToken: async () => (asked++, accessToken) });
+    await supplied.getSecretsVersion('cfg', 'prod');
+    await supplied.getSecretsVersion('cfg', 'prod');
+    expect(asked).toBe(2);
+    await expect(createKeygateClient({ baseUrl: h.url, accessToken: () => 'nope' }).getSecretsVersion('cfg', 'prod')).rejects.toThrow(/accessToken must be a JWT/);
     expect(() => createKeygateClient({ baseUrl: h.url, accessToken, apiKey: h.apiKey })).toThrow(/either apiKey or accessToken/);
     expect(() => createKeygateClient({ baseUrl: h.url, accessToken: 'not a jwt' })).toThrow(/accessToken must be a JWT/);
     const refused = await createKeygateClient({ baseUrl: h.url, accessToken: `${accessToken.slice(0, -4)}AAAA` }).getSecretsVersion('cfg', 'prod').catch((error: unknown) => error);
