@@ -163,6 +163,45 @@ describe('keyless in GitHub Actions', () => {
   });
 });
 
+describe('keyless run --watch', () => {
+  it('outlives its short-lived key: a refused key is replaced by a fresh exchange while polling', async () => {
+    const env = { ACTIONS_ID_TOKEN_REQUEST_URL: actionsUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN, KEYGATE_OIDC_AUDIENCE: AUDIENCE };
+    const child = spawn(
+      process.execPath,
+      [BIN, 'run', '-p', 'my-api', '-e', 'production', '--watch', '--poll-interval', '0.2', '--', process.execPath, '-e', "process.stdout.write('got ' + process.env.DEPLOY_TOKEN + '\\n'); process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000);"],
+      { cwd: work, env: { PATH: process.env.PATH ?? '', HOME: work, KEYGATE_URL: h.url, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    const done = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const until = async (condition: () => boolean) => {
+      const deadline = Date.now() + 15_000;
+      while (!condition()) {
+        if (Date.now() > deadline) throw new Error(`timed out:\n${out}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    try {
+      await until(() => out.includes('got deploy-production\n'));
+      const exchanges = audiencesAsked.length;
+      // Revoke every key of the environment, as an expiry would.
+      const keys = await h.api('GET', `${V1}/environments/${envIds.production}/api-keys`);
+      for (const key of (keys.body as { items: Array<{ id: string }> }).items) {
+        expect((await h.api('DELETE', `${V1}/environments/${envIds.production}/api-keys/${key.id}`)).status).toBe(204);
+      }
+      await until(() => audiencesAsked.length > exchanges);
+      expect((await h.api('PUT', `${V1}/projects/my-api/environments/production/providers/system/secrets/DEPLOY_TOKEN`, { value: 'deploy-next' })).status).toBeLessThan(300);
+      await until(() => out.includes('got deploy-next\n'));
+      expect(out).not.toMatch(/warning/);
+    } finally {
+      child.kill('SIGTERM');
+      await done;
+      await h.api('PUT', `${V1}/projects/my-api/environments/production/providers/system/secrets/DEPLOY_TOKEN`, { value: 'deploy-production' });
+    }
+  });
+});
+
 describe('keyless in Kubernetes', () => {
   it('exchanges the service-account token file', async () => {
     const tokenFile = join(work, 'sa-token');

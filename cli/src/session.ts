@@ -17,7 +17,7 @@ const USER_AGENT = `keygate-cli/${CLI_VERSION} ${DEFAULT_USER_AGENT}`;
 
 /** What authenticates the requests: an API key (given, stored or exchanged keylessly) or a user's token. */
 export type Credential =
-  | { kind: 'api-key'; apiKey: string; source: string; expiresAt?: string }
+  | { kind: 'api-key'; apiKey: string; source: string; expiresAt?: string; keyless?: boolean }
   | { kind: 'user'; accessToken: string; email: string; source: string };
 
 /**
@@ -120,6 +120,45 @@ export class Session {
     return this.#gateway;
   }
 
+  /**
+   * The client for a long run's polling (`run --watch`). A keyless key is short-lived: when it is
+   * refused (expired, or revoked), a fresh workload token is exchanged for a new key and the call
+   * is made once more, so the run outlives the key.
+   */
+  async pollingClient(): Promise<KeygateClient> {
+    const credential = await this.credential();
+    const base = await this.gateway().client();
+    if (credential.kind !== 'api-key' || credential.keyless !== true) return base;
+    let current = base;
+    let renewing: Promise<void> | undefined;
+    const renew = (): Promise<void> => {
+      renewing ??= this.#exchangeAmbientToken()
+        .then((fresh) => {
+          current = this.#connect(fresh).client;
+        })
+        .finally(() => {
+          renewing = undefined;
+        });
+      return renewing;
+    };
+    const retried =
+      <A extends unknown[], R>(call: (client: KeygateClient, ...args: A) => Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        try {
+          return await call(current, ...args);
+        } catch (error) {
+          if (!(error instanceof KeygateApiError && error.status === 401)) throw error;
+          await renew();
+          return call(current, ...args);
+        }
+      };
+    return {
+      ...base,
+      getEnvironmentSecrets: retried((client, project: string, environment: string, options?: { signal?: AbortSignal }) => client.getEnvironmentSecrets(project, environment, options)),
+      getSecretsVersion: retried((client, project: string, environment: string, options?: { signal?: AbortSignal }) => client.getSecretsVersion(project, environment, options)),
+    };
+  }
+
   /** A client with no credential, for the calls that need none (login, refresh, token exchange). */
   anonymousClient(): KeygateClient {
     return this.client({});
@@ -135,6 +174,11 @@ export class Session {
       return { kind: 'user', accessToken: this.#user.accessToken, email: login.email, source: `the login of ${login.email}` };
     }
 
+    return this.#exchangeAmbientToken();
+  }
+
+  /** Keyless: the workload's OIDC token, exchanged for a short-lived environment key. */
+  async #exchangeAmbientToken(): Promise<Credential> {
     const audience = this.io.env.KEYGATE_OIDC_AUDIENCE?.trim() || displayUrl(this.context.url.value);
     const ambient = await ambientToken(this.io.env, audience, this.timeoutMs);
     if (ambient === undefined) {
@@ -155,7 +199,7 @@ export class Session {
         ...(environment === undefined ? {} : { environmentSlug: environment }),
         ...(org === undefined ? {} : { tenantSlug: org }),
       });
-      return { kind: 'api-key', apiKey: exchanged.apiKey, source: this.scene.apiKeySource, expiresAt: exchanged.expiresAt };
+      return { kind: 'api-key', apiKey: exchanged.apiKey, source: this.scene.apiKeySource, expiresAt: exchanged.expiresAt, keyless: true };
     } catch (error) {
       if (error instanceof KeygateApiError && error.status === 401) {
         throw new CliError(

@@ -59,7 +59,7 @@ Examples:
     // repeat (replicas starting together); polling then recovers by itself on the next check.
     const first = await withProgress(io, `reading ${target.project}/${target.environment}`, session.gateway().environmentSecrets(target));
     if (!watching) return runChild(command, args, environment(first.secrets));
-    const client = await session.gateway().client();
+    const client = await session.pollingClient();
     return runWatching({
       command,
       args,
