@@ -187,6 +187,19 @@ describe('a long run as a user', () => {
   });
 });
 
+describe('XDG_CONFIG_HOME', () => {
+  it('puts the login there instead of ~/.config', async () => {
+    const xdg = join(home, 'xdg');
+    const env = { XDG_CONFIG_HOME: xdg };
+    expect((await keygate(['login', '--url', h.url], { env, input: h.apiKey })).code).toBe(0);
+    expect((await stat(join(xdg, 'keygate', 'credentials.json'))).mode & 0o777).toBe(0o600);
+    expect(existsSync(credentialsFile())).toBe(false);
+    expect(JSON.parse((await keygate(['whoami', '--json'], { env })).stdout)).toMatchObject({ role: 'Owner', source: 'the stored login' });
+    expect((await keygate(['logout'], { env })).code).toBe(0);
+    expect(existsSync(join(xdg, 'keygate', 'credentials.json'))).toBe(false);
+  });
+});
+
 describe('keygate context with a stored login', () => {
   it('names the stored login as the credential and its URL as the gateway, without the secret', async () => {
     expect((await keygate(['login', '--url', h.url, '--email', EMAIL], { input: `${PASSWORD}\n` })).code).toBe(0);
