@@ -9,7 +9,10 @@ export const GLOBAL_OPTIONS = {
   'api-key': { type: 'string' },
   project: { type: 'string', short: 'p' },
   env: { type: 'string', short: 'e' },
+  /** The seeds spell it out (`--environment production`); same as --env. */
+  environment: { type: 'string' },
   auth: { type: 'string' },
+  e2ee: { type: 'boolean' },
   timeout: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },

@@ -1,9 +1,32 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { CliError } from './errors.js';
 
 /** What a supervisor is expected to pass on: Ctrl-C, `docker stop`/`kill`, a closed terminal. */
-const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+export const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+export interface StartedChild {
+  readonly process: ChildProcess;
+  /** The exit status a shell would report: the exit code, or 128 + the signal number. */
+  readonly exit: Promise<number>;
+}
+
+/** Starts `command` with the terminal attached (no shell). A spawn failure rejects `exit`. */
+export function startChild(command: string, args: readonly string[], env: NodeJS.ProcessEnv): StartedChild {
+  const child = spawn(command, args, { stdio: 'inherit', env });
+  const exit = new Promise<number>((resolve, reject) => {
+    child.once('error', (error: NodeJS.ErrnoException) => reject(spawnError(command, error)));
+    child.once('exit', (code, signal) => {
+      if (code !== null) resolve(code);
+      else resolve(128 + (signal === null ? 0 : constants.signals[signal]));
+    });
+  });
+  return { process: child, exit };
+}
+
+export function isRunning(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
 
 /**
  * Runs `command` with the terminal attached and resolves to the exit status a shell would report:
@@ -14,19 +37,13 @@ const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * reaches both, since they share the foreground process group; programs treat the repeat as one.)
  */
 export async function runChild(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const child = spawn(command, args, { stdio: 'inherit', env });
+  const child = startChild(command, args, env);
   const forward = (signal: NodeJS.Signals): void => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    if (isRunning(child.process)) child.process.kill(signal);
   };
   for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
   try {
-    return await new Promise<number>((resolve, reject) => {
-      child.once('error', (error: NodeJS.ErrnoException) => reject(spawnError(command, error)));
-      child.once('exit', (code, signal) => {
-        if (code !== null) resolve(code);
-        else resolve(128 + (signal === null ? 0 : constants.signals[signal]));
-      });
-    });
+    return await child.exit;
   } finally {
     for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
   }

@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { PassThrough, Readable } from 'node:stream';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -141,6 +143,14 @@ describe('explainError', () => {
     expect(explainError(api(500), scene).exitCode).toBe(1);
   });
 
+  it('tells a server that is not Keygate from a missing environment, and a stale stored login from a bad key', () => {
+    const foreign = explainError(api(404), scene);
+    expect(foreign.message).toBe('http://gw:8080 answered HTTP 404, and not as a Keygate gateway would');
+    expect(foreign.hint).toMatch(/^check KEYGATE_URL/);
+    const stale = explainError(api(401, { code: 'UNAUTHENTICATED' }), { ...scene, apiKeySource: 'the stored login' });
+    expect(stale.hint).toMatch(/run "keygate login" again/);
+  });
+
   it('keeps server text on one line', () => {
     expect(explainError(api(400, { detail: 'a\nb\r\nc' }), scene).message).toBe('a b c (HTTP 400)');
   });
@@ -164,5 +174,20 @@ describe('redact', () => {
   it('hides API keys and the given secrets', () => {
     expect(redact(`key ${KEY} and ${KEY.toUpperCase()}`)).toBe('key bax-*** and bax-***');
     expect(redact('token=hunter2-long-value', ['hunter2-long-value'])).toBe('token=***');
+  });
+});
+
+describe('keygate against something that is not a gateway (in process, real HTTP)', () => {
+  it('says to check the URL, not the environment', async () => {
+    const server = createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const result = await cli(['pull', '-p', 'shop', '-e', 'dev', '-o', '-'], { KEYGATE_URL: `http://127.0.0.1:${port}/wrong`, KEYGATE_API_KEY: KEY });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`error: http://127.0.0.1:${port}/wrong answered HTTP 404, and not as a Keygate gateway would\nhint: check KEYGATE_URL (or --url): is it the gateway, with the right path prefix?\n`);
+    } finally {
+      server.close();
+    }
   });
 });

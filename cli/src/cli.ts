@@ -1,17 +1,33 @@
 import { GLOBAL_OPTIONS, firstOperand, parseLine, type Flags } from './args.js';
 import type { Command } from './commands/command.js';
-import { audit } from './commands/audit.js';
-import { context } from './commands/context.js';
-import { exec } from './commands/exec.js';
-import { pull } from './commands/pull.js';
-import { run } from './commands/run.js';
-import { secrets } from './commands/secrets.js';
 import { UsageError, explainError, redact, type ErrorScene } from './errors.js';
 import type { Io } from './io.js';
-import { Session } from './session.js';
 import { CLI_VERSION } from './version.js';
 
-export const COMMANDS: readonly Command[] = [pull, run, exec, secrets, audit, context];
+/** A command's name and summary, and its implementation loaded only when it runs: start-up stays short. */
+interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  load(): Promise<Command>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'pull', summary: "write the environment's secrets to a file (.env, JSON, YAML, shell)", load: async () => (await import('./commands/pull.js')).pull },
+  { name: 'run', summary: 'run a command with the secrets in its environment (--watch: restart on change)', load: async () => (await import('./commands/run.js')).run },
+  { name: 'exec', summary: 'run a command with the gateway URL and API key (not the secrets) in its environment', load: async () => (await import('./commands/exec.js')).exec },
+  { name: 'secrets', summary: 'list, get, set, delete single secrets; push a .env file', load: async () => (await import('./commands/secrets.js')).secrets },
+  { name: 'issue', summary: 'issue a short-lived read-only token limited to scopes', load: async () => (await import('./commands/api-keys.js')).issue },
+  { name: 'projects', summary: 'list, create and delete projects', load: async () => (await import('./commands/resources.js')).projects },
+  { name: 'environments', summary: "list, create and delete a project's environments", load: async () => (await import('./commands/resources.js')).environments },
+  { name: 'providers', summary: "list, create and delete the tenant's provider connections", load: async () => (await import('./commands/resources.js')).providers },
+  { name: 'api-keys', summary: 'list, create and delete API keys of an environment, a project or the tenant', load: async () => (await import('./commands/api-keys.js')).apiKeys },
+  { name: 'trust-domains', summary: 'manage which workloads (GitHub Actions, Kubernetes, OIDC) may read an environment keylessly', load: async () => (await import('./commands/trust-domains.js')).trustDomains },
+  { name: 'audit', summary: 'list the audit trail and verify its hash chain', load: async () => (await import('./commands/audit.js')).audit },
+  { name: 'context', summary: 'show, write or clear the context: which gateway, project and environment, and why', load: async () => (await import('./commands/context.js')).context },
+  { name: 'login', summary: 'store an API key or a user login for the gateway', load: async () => (await import('./commands/login.js')).login },
+  { name: 'logout', summary: 'forget the stored login (and revoke a user session)', load: async () => (await import('./commands/login.js')).logout },
+  { name: 'whoami', summary: 'show who the gateway sees: the API key or user, and its scope', load: async () => (await import('./commands/login.js')).whoami },
+];
 
 export function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
@@ -25,10 +41,14 @@ ${commands}
 
 Global flags (accepted by every command):
   --url URL           gateway URL (KEYGATE_URL; default http://localhost:8080)
-  --api-key KEY       API key; prefer KEYGATE_API_KEY, since flags show up in the process list
+  --api-key KEY       API key; prefer KEYGATE_API_KEY or "keygate login", since flags show up in the
+                      process list. With none, a GitHub Actions or Kubernetes workload token is
+                      exchanged for a short-lived key (keyless; see keygate login --help)
   -p, --project REF   project slug or id (KEYGATE_PROJECT, or "project" in a .keygate file)
-  -e, --env SLUG      environment (KEYGATE_ENV, or "environment" in a .keygate file)
+  -e, --env SLUG      environment (KEYGATE_ENV, or "environment" in a .keygate file); also --environment
   --auth MODE         signed (default: HMAC-signed requests, the key's secret never travels) or bearer
+  --e2ee              end-to-end encrypt secret reads to a key made for this run (the answer is
+                      refused if it comes back in plaintext)
   --timeout SECONDS   per-request timeout (default 30)
   --json              machine-readable output
   -h, --help          this help, or a command's with "keygate <command> --help"
@@ -67,8 +87,9 @@ async function dispatch(argv: readonly string[], io: Io, scene: ErrorScene): Pro
   }
   if (name === 'help') return help(argv[at + 1], io);
 
-  const command = COMMANDS.find((candidate) => candidate.name === name);
-  if (command === undefined) throw new UsageError(`unknown command "${name}"`, `${suggestion(name)}run "keygate --help" to see the commands`);
+  const entry = COMMANDS.find((candidate) => candidate.name === name);
+  if (entry === undefined) throw new UsageError(`unknown command "${name}"`, `${suggestion(name)}run "keygate --help" to see the commands`);
+  const command = await entry.load();
 
   const rest = [...argv.slice(0, at), ...argv.slice(at + 1)];
   const options = { ...GLOBAL_OPTIONS, ...command.options };
@@ -81,7 +102,7 @@ async function dispatch(argv: readonly string[], io: Io, scene: ErrorScene): Pro
   }
   const { flags, operands } = parseLine(head, options);
   if (printedInfo(flags, io, command.help)) return 0;
-  return command.run({ flags, operands, child, io, session: () => Session.open(flags, io, scene) });
+  return command.run({ flags, operands, child, io, session: async () => (await import('./session.js')).Session.open(flags, io, scene) });
 }
 
 function printedInfo(flags: Flags, io: Io, helpText: string): boolean {
@@ -91,14 +112,14 @@ function printedInfo(flags: Flags, io: Io, helpText: string): boolean {
   return true;
 }
 
-function help(topic: string | undefined, io: Io): number {
+async function help(topic: string | undefined, io: Io): Promise<number> {
   if (topic === undefined) {
     io.stdout.write(mainHelp());
     return 0;
   }
-  const command = COMMANDS.find((candidate) => candidate.name === topic);
-  if (command === undefined) throw new UsageError(`no help for "${topic}": no such command`, `${suggestion(topic)}run "keygate --help" to see the commands`);
-  io.stdout.write(command.help);
+  const entry = COMMANDS.find((candidate) => candidate.name === topic);
+  if (entry === undefined) throw new UsageError(`no help for "${topic}": no such command`, `${suggestion(topic)}run "keygate --help" to see the commands`);
+  io.stdout.write((await entry.load()).help);
   return 0;
 }
 

@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { PassThrough, Readable } from 'node:stream';
+import { runCli } from './cli.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_URL, findContextFile, parseContextFile, resolveContext } from './context.js';
@@ -148,5 +151,43 @@ describe('resolveContext', () => {
   it('reports a malformed context file as a usage error', async () => {
     await writeFile(join(root, '.keygate'), 'just some words\n');
     await expect(resolveContext({}, {}, root)).rejects.toBeInstanceOf(UsageError);
+  });
+});
+
+describe('keygate context init|clear (in process)', () => {
+  async function cli(args: string[], cwd: string) {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let out = '';
+    let err = '';
+    stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const code = await runCli(args, { stdout, stderr, stdin: Readable.from([]), env: {}, cwd, stdoutIsTty: false, stdinIsTty: false });
+    return { code, stdout: out, stderr: err };
+  }
+
+  it('writes a .keygate file that resolves back, refuses to replace it without --force, and clears it', async () => {
+    const dir = await mkdtemp(join(root, 'init-'));
+    expect((await cli(['context', 'init', '-p', 'shop', '-e', 'production', '--org', 'acme'], dir)).code).toBe(0);
+    const ctx = await resolveContext({}, {}, dir);
+    expect([ctx.project?.value, ctx.environment?.value, ctx.org?.value]).toEqual(['shop', 'production', 'acme']);
+
+    const again = await cli(['context', 'init', '-p', 'other'], dir);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already exists\nhint: pass --force/);
+    expect((await cli(['context', 'init', '-p', 'other', '--force'], dir)).code).toBe(0);
+    expect((await resolveContext({}, {}, dir)).project?.value).toBe('other');
+
+    expect((await cli(['context', 'init', '-p', 'a\nenvironment = x'], dir)).code).toBe(2);
+    expect((await cli(['context', 'init'], dir)).stderr).toMatch(/^error: context init needs -p\/--project/);
+
+    expect((await cli(['context', 'clear'], dir)).code).toBe(0);
+    expect(existsSync(join(dir, '.keygate'))).toBe(false);
+    expect((await cli(['context', 'clear'], dir)).stderr).toMatch(/^no \.keygate file/);
+
+    await mkdir(join(dir, '.keygate'));
+    const folder = await cli(['context', 'clear'], dir);
+    expect(folder.code).toBe(1);
+    expect(existsSync(join(dir, '.keygate'))).toBe(true);
   });
 });

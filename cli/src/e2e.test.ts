@@ -262,6 +262,7 @@ describe('context resolution through the binary', () => {
     expect(JSON.parse(result.stdout)).toEqual({
       url: { value: h.url, source: 'KEYGATE_URL' },
       apiKey: { set: true, source: 'KEYGATE_API_KEY' },
+      credential: { value: 'API key', source: 'KEYGATE_API_KEY' },
       project: { value: 'shop', source: join(root, '.keygate') },
       environment: { value: 'staging', source: 'KEYGATE_ENV' },
       org: { value: 'acme', source: join(root, '.keygate') },

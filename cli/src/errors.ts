@@ -54,8 +54,15 @@ function explainApiError(error: KeygateApiError, scene: ErrorScene): CliError {
   const what = error.detail ?? error.title;
   const status = `HTTP ${error.status}${error.code === undefined ? '' : ` ${error.code}`}`;
   const message = `${oneLine(what)} (${status})`;
+  // Keygate always answers errors as problem+json with a code; anything else is another server.
+  if (error.code === undefined && error.detail === undefined && (error.status === 404 || error.status === 405)) {
+    return new CliError(`${scene.url ?? 'the gateway'} answered HTTP ${error.status}, and not as a Keygate gateway would`, 'check KEYGATE_URL (or --url): is it the gateway, with the right path prefix?');
+  }
   switch (error.status) {
     case 401:
+      if (scene.apiKeySource === 'the stored login') {
+        return new CliError(`the gateway refused the stored API key (${status})`, 'it may have been disabled, deleted or expired: run "keygate login" again');
+      }
       return new CliError(
         `the gateway refused the API key (${status})`,
         `check ${scene.apiKeySource ?? 'KEYGATE_API_KEY'}: the key may be mistyped, disabled, expired, or for another gateway`,

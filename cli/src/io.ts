@@ -12,6 +12,8 @@ export interface Io {
   readonly cwd: string;
   readonly stdoutIsTty: boolean;
   readonly stdinIsTty: boolean;
+  /** Progress is drawn only on a terminal; a log file or CI must not get spinner frames. */
+  readonly stderrIsTty?: boolean;
 }
 
 export function processIo(): Io {
@@ -23,6 +25,7 @@ export function processIo(): Io {
     cwd: process.cwd(),
     stdoutIsTty: process.stdout.isTTY === true,
     stdinIsTty: process.stdin.isTTY === true,
+    stderrIsTty: process.stderr.isTTY === true,
   };
 }
 
@@ -57,4 +60,32 @@ export function formatTable(rows: ReadonlyArray<readonly string[]>): string {
   }
   const line = (row: readonly string[]): string => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ');
   return rows.map((row) => `${line(row).trimEnd()}\n`).join('');
+}
+
+const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+/** Fast answers should not flash a spinner. */
+const SPINNER_DELAY_MS = 250;
+
+/**
+ * Awaits `work`, drawing a spinner with `label` on stderr meanwhile, but only on a terminal and
+ * only once it takes longer than a moment. The line is cleared afterwards, so output stays clean.
+ */
+export async function withProgress<T>(io: Io, label: string, work: Promise<T>): Promise<T> {
+  if (io.stderrIsTty !== true) return work;
+  let frame = 0;
+  let drawn = false;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const delay = setTimeout(() => {
+    timer = setInterval(() => {
+      drawn = true;
+      io.stderr.write(`\r${FRAMES[frame++ % FRAMES.length]} ${label}`);
+    }, 80);
+  }, SPINNER_DELAY_MS);
+  try {
+    return await work;
+  } finally {
+    clearTimeout(delay);
+    if (timer !== undefined) clearInterval(timer);
+    if (drawn) io.stderr.write('\r\u001b[K');
+  }
 }

@@ -14,6 +14,12 @@ export interface KeygateClientOptions {
   baseUrl: string;
   /** `bax-{keyId}-{secret}`. Without it the client is anonymous (only `/healthz` and `/readyz` answer). */
   apiKey?: string;
+  /**
+   * A user access token (the JWT from `POST /api/v1/auth/login`), sent as `Authorization: Bearer`;
+   * instead of `apiKey`. It expires after minutes: pass a function to supply a fresh one to each
+   * request (refreshing it is the caller's job).
+   */
+  accessToken?: string | (() => string | Promise<string>);
   /** How the key authenticates; `signed` (the default) never sends the secret half of the key. */
   auth?: KeygateAuthMode;
   /** Ask the server to encrypt secret-bearing responses to a key pair made for this client. */
@@ -128,9 +134,20 @@ export function createKeygateClient(options: KeygateClientOptions): KeygateClien
 }
 
 function authMiddleware(options: KeygateClientOptions): Middleware | undefined {
-  const { apiKey, auth } = options;
+  const { apiKey, auth, accessToken } = options;
   if (auth !== undefined && auth !== 'bearer' && auth !== 'signed') {
     throw new TypeError(`auth must be 'bearer' or 'signed'`);
+  }
+  if (accessToken !== undefined) {
+    if (apiKey !== undefined) throw new TypeError('pass either apiKey or accessToken, not both');
+    const token = typeof accessToken === 'function' ? accessToken : () => accessToken;
+    if (typeof accessToken !== 'function') requireJwt(accessToken);
+    return {
+      async onRequest({ request }) {
+        request.headers.set('Authorization', `Bearer ${requireJwt(await token())}`);
+        return request;
+      },
+    };
   }
   if (apiKey === undefined) {
     if (auth !== undefined) throw new TypeError(`auth '${auth}' needs an apiKey`);
@@ -139,6 +156,11 @@ function authMiddleware(options: KeygateClientOptions): Middleware | undefined {
   // Validate before building anything, so a bad key fails at construction, not on first use.
   requireApiKey(apiKey);
   return auth === 'bearer' ? bearerAuthMiddleware(apiKey) : signedRequestMiddleware(apiKey);
+}
+
+function requireJwt(token: unknown): string {
+  if (typeof token !== 'string' || !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) throw new TypeError('accessToken must be a JWT');
+  return token;
 }
 
 function checkBaseUrl(baseUrl: string): string {

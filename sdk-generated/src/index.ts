@@ -12,6 +12,13 @@ export {
   type GetSecretOptions,
   type SetSecretOptions,
 } from './client.js';
+export {
+  createConfig,
+  DEFAULT_POLL_INTERVAL_MS,
+  type KeygateConfig,
+  type KeygateConfigOptions,
+  type ConfigChanges,
+} from './config.js';
 export { bearerAuthMiddleware, signedRequestMiddleware, requireApiKey } from './auth.js';
 export { e2eeMiddleware, E2EE_PLAINTEXT_REFUSED } from './e2ee.js';
 export { KeygateApiError, KeygateProtocolError } from './errors.js';

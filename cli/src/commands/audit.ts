@@ -9,7 +9,6 @@ const UNIT_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600
 
 export const audit: Command = {
   name: 'audit',
-  summary: 'list the audit trail and verify its hash chain',
   options: {
     action: { type: 'string' },
     since: { type: 'string' },

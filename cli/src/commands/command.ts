@@ -15,7 +15,6 @@ export interface CommandInput {
 
 export interface Command {
   readonly name: string;
-  readonly summary: string;
   readonly help: string;
   /** Flags of this command, on top of the global ones. */
   readonly options: OptionSpecs;

@@ -4,7 +4,6 @@ import type { Command } from './command.js';
 
 export const exec: Command = {
   name: 'exec',
-  summary: 'run a command with the gateway URL and API key (not the secrets) in its environment',
   options: {},
   takesChildCommand: true,
   help: `Usage: keygate exec [-p PROJECT] [-e ENV] -- COMMAND [ARGS…]
@@ -26,7 +25,7 @@ Examples:
     const { context } = session;
     const added: Array<[string, string]> = [
       ['KEYGATE_URL', context.url.value],
-      ['KEYGATE_API_KEY', session.apiKey().value],
+      ['KEYGATE_API_KEY', (await session.apiKey()).value],
     ];
     if (context.project !== undefined) added.push(['KEYGATE_PROJECT', context.project.value]);
     if (context.environment !== undefined) added.push(['KEYGATE_ENV', context.environment.value]);

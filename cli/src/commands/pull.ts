@@ -2,12 +2,11 @@ import { resolve } from 'node:path';
 import { CliError, UsageError } from '../errors.js';
 import { writePrivateFile } from '../files.js';
 import { DEFAULT_OUTPUT, FORMATS, formatForPath, isFormat, render, type Format } from '../formats.js';
-import { note, printJson, warn } from '../io.js';
+import { note, printJson, warn, withProgress } from '../io.js';
 import type { Command } from './command.js';
 
 export const pull: Command = {
   name: 'pull',
-  summary: "write the environment's secrets to a file (.env, JSON, YAML, shell)",
   options: {
     output: { type: 'string', short: 'o' },
     format: { type: 'string', short: 'f' },
@@ -42,7 +41,7 @@ Examples:
 
     const session = await openSession();
     const target = await session.target();
-    const result = await session.gateway().environmentSecrets(target);
+    const result = await withProgress(io, `reading ${target.project}/${target.environment}`, session.gateway().environmentSecrets(target));
     const text = render(format, result.secrets, (message) => warn(io, message));
     const count = Object.keys(result.secrets).length;
 

@@ -3,7 +3,10 @@ import type { Flags } from '../args.js';
 import { CliError, UsageError } from '../errors.js';
 import type { Gateway, Target } from '../gateway.js';
 import { formatTable, note, printJson, readAll, type Io } from '../io.js';
+import { parseDotenv } from '../dotenv.js';
 import type { Command } from './command.js';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 
 /** The server's pattern (openapi.yaml `SecretKey`), checked here so a typo is a usage error, not a 400. */
 const SECRET_KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,254}$/;
@@ -21,7 +24,6 @@ type Subcommand = (call: Call) => Promise<number>;
 
 export const secrets: Command = {
   name: 'secrets',
-  summary: 'list, get, set and delete single secrets',
   options: {
     provider: { type: 'string' },
     description: { type: 'string' },
@@ -31,6 +33,7 @@ export const secrets: Command = {
        keygate secrets get KEY            [--provider SLUG]
        keygate secrets set KEY VALUE|-    [--provider SLUG] [--description TEXT] [--type string|json|binary]
        keygate secrets delete KEY         [--provider SLUG]
+       keygate secrets push [FILE|-]      [--provider SLUG]
 
   list     keys and metadata (never values) of every provider of the environment, in priority
            order, or of --provider only
@@ -39,8 +42,11 @@ export const secrets: Command = {
   set      creates or replaces KEY; VALUE "-" reads the value from stdin, exactly as given
            (a value on the command line ends up in your shell history)
   delete   removes KEY
+  push     sets every KEY=value of a .env file (default .env; "-" reads stdin): comments,
+           "export " prefixes, "…" (with \\n, \\" and \\$ escapes) and '…' quoting, values
+           spanning lines, "=" inside values. The whole file is checked before anything is sent.
 
-set and delete act on --provider, by default the environment's first provider (where writes go).
+set, delete and push act on --provider, by default the environment's first provider (where writes go).
 All take -p/-e like every command, and --json.
 
 Examples:
@@ -49,13 +55,14 @@ Examples:
   printf %s "$TOKEN" | keygate secrets set API_TOKEN - --description "payments API"
   keygate secrets get DATABASE_URL
   keygate secrets delete OLD_TOKEN --provider vault
+  keygate secrets push .env.production -e production
 `,
 
   async run({ flags, operands, io, session: openSession }) {
     const [name, ...args] = operands;
     if (name === undefined) throw new UsageError('missing subcommand', 'keygate secrets list|get|set|delete; see keygate secrets --help');
     const subcommand = SUBCOMMANDS[name];
-    if (subcommand === undefined) throw new UsageError(`unknown subcommand "secrets ${name}"`, 'use list, get, set or delete');
+    if (subcommand === undefined) throw new UsageError(`unknown subcommand "secrets ${name}"`, 'use list, get, set, delete or push');
     if (name !== 'set' && (flags.string('description') !== undefined || flags.string('type') !== undefined)) {
       throw new UsageError('--description and --type only apply to "secrets set"');
     }
@@ -66,6 +73,37 @@ Examples:
 };
 
 const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
+  push: async ({ flags, args, io, gateway, target }) => {
+    if (args.length > 1) throw new UsageError(`unexpected argument "${args[1]}"`, 'keygate secrets push [FILE|-]');
+    const file = args[0] ?? '.env';
+    let text: string;
+    try {
+      text = file === '-' ? (await readAll(io.stdin)).toString('utf8') : await readFile(resolve(io.cwd, file), 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'name an existing .env file, or "-" for stdin');
+    }
+    const entries = parseDotenv(text, file === '-' ? 'stdin' : file);
+    for (const key of entries.keys()) {
+      if (!SECRET_KEY.test(key)) throw new UsageError(`invalid key "${key}" in ${file}`, 'keys are at most 255 letters, digits, "_", "." and "-"');
+    }
+    const explicit = flags.string('provider');
+    const provider = explicit ?? (await gateway.defaultProvider(target));
+    const pushed: string[] = [];
+    for (const [key, value] of entries) {
+      await gateway.setSecret(target, provider, key, value, {}).catch((error: unknown) => {
+        const done = pushed.length === 0 ? 'nothing was written' : `${pushed.length} of ${entries.size} were written before it`;
+        if (error instanceof CliError) throw error;
+        const failure = explicit === undefined ? error : providerNotFound(error, target, explicit);
+        if (failure instanceof KeygateApiError) throw new CliError(`pushing ${key} failed: ${failure.detail ?? failure.title} (HTTP ${failure.status})`, `${done}; fix it and push again (pushing is idempotent)`);
+        throw failure;
+      });
+      pushed.push(key);
+    }
+    if (flags.boolean('json')) printJson(io, { pushed, provider, project: target.project, environment: target.environment });
+    else note(io, `pushed ${pushed.length} secret${pushed.length === 1 ? '' : 's'} from ${file} to ${target.project}/${target.environment} (provider ${provider})`);
+    return 0;
+  },
+
   list: async ({ flags, args, io, gateway, target }) => {
     expectArgs('list', args, []);
     const provider = flags.string('provider');
