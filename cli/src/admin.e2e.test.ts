@@ -132,6 +132,26 @@ describe('secrets push', () => {
   });
 });
 
+describe('secrets rotate', () => {
+  it('starts a Rotate Now run that replaces the value, and explains a key without a policy', async () => {
+    const secret = `${V1}/projects/shop/environments/production/providers/system/secrets/ROTATED`;
+    expect((await h.api('PUT', secret, { value: 'before-rotation' })).status).toBe(200);
+    expect((await h.api('PUT', `${secret}/rotation-policy`, { enabled: true, intervalDays: 30, strategy: 'GenerateRandom', randomFormat: 'hex32' })).status).toBe(201);
+    const run = await json<{ runId: string; trigger: string }>(['secrets', 'rotate', 'ROTATED', '-p', 'shop', '-e', 'production']);
+    expect(run.trigger).toBe('manual');
+    let value = 'before-rotation';
+    for (let i = 0; i < 100 && value === 'before-rotation'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      value = ((await h.api('GET', secret)).body as { value: string }).value;
+    }
+    expect(value).toMatch(/^[0-9a-f]{32}$/);
+
+    const none = await keygate(['secrets', 'rotate', 'DATABASE_URL', '-p', 'shop', '-e', 'production']);
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toContain('rotation policy');
+  });
+});
+
 describe('api-keys and issue', () => {
   it('creates an environment key that reads, lists it, and deletes it so that it stops working', async () => {
     const created = await keygate(['api-keys', 'create', '-p', 'shop', '-e', 'production', '--name', 'deploy-bot', '--expires-in-days', '30']);

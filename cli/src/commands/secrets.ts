@@ -34,6 +34,7 @@ export const secrets: Command = {
        keygate secrets set KEY VALUE|-    [--provider SLUG] [--description TEXT] [--type string|json|binary]
        keygate secrets delete KEY         [--provider SLUG]
        keygate secrets push [FILE|-]      [--provider SLUG]
+       keygate secrets rotate KEY         [--provider SLUG]
 
   list     keys and metadata (never values) of every provider of the environment, in priority
            order, or of --provider only
@@ -45,8 +46,10 @@ export const secrets: Command = {
   push     sets every KEY=value of a .env file (default .env; "-" reads stdin): comments,
            "export " prefixes, "…" (with \\n, \\" and \\$ escapes) and '…' quoting, values
            spanning lines, "=" inside values. The whole file is checked before anything is sent.
+  rotate   Rotate Now: starts a run of KEY's rotation policy (it needs one) and prints the run;
+           the rotation itself happens on the server, asynchronously
 
-set, delete and push act on --provider, by default the environment's first provider (where writes go).
+set, delete, push and rotate act on --provider, by default the environment's first provider (where writes go).
 All take -p/-e like every command, and --json.
 
 Examples:
@@ -56,13 +59,14 @@ Examples:
   keygate secrets get DATABASE_URL
   keygate secrets delete OLD_TOKEN --provider vault
   keygate secrets push .env.production -e production
+  keygate secrets rotate DB_PASSWORD --provider vault
 `,
 
   async run({ flags, operands, io, session: openSession }) {
     const [name, ...args] = operands;
-    if (name === undefined) throw new UsageError('missing subcommand', 'keygate secrets list|get|set|delete; see keygate secrets --help');
+    if (name === undefined) throw new UsageError('missing subcommand', 'keygate secrets list|get|set|delete|push|rotate; see keygate secrets --help');
     const subcommand = SUBCOMMANDS[name];
-    if (subcommand === undefined) throw new UsageError(`unknown subcommand "secrets ${name}"`, 'use list, get, set, delete or push');
+    if (subcommand === undefined) throw new UsageError(`unknown subcommand "secrets ${name}"`, 'use list, get, set, delete, push or rotate');
     if (name !== 'set' && (flags.string('description') !== undefined || flags.string('type') !== undefined)) {
       throw new UsageError('--description and --type only apply to "secrets set"');
     }
@@ -167,6 +171,21 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
       });
     if (flags.boolean('json')) printJson(io, metadata);
     else note(io, `set ${key} in ${target.project}/${target.environment} (provider ${metadata.provider}${metadata.version === undefined ? '' : `, version ${metadata.version}`})`);
+    return 0;
+  },
+
+  rotate: async ({ flags, args, io, gateway, target }) => {
+    const [key] = expectArgs('rotate', args, ['KEY']);
+    const provider = flags.string('provider') ?? (await gateway.defaultProvider(target));
+    const path = { projectRef: target.project, envSlug: target.environment, providerRef: provider, key };
+    const run = await gateway
+      .send((client, signal) => client.POST('/api/v1/projects/{projectRef}/environments/{envSlug}/providers/{providerRef}/secrets/{key}/rotate', { params: { path }, signal }))
+      .catch((error: unknown) => {
+        if (!(error instanceof KeygateApiError) || error.status !== 404) throw error;
+        throw new CliError(`${error.detail ?? `no rotation policy for ${key}`} (HTTP 404)`, `does ${key} in provider ${provider} have a rotation policy? (PUT …/secrets/${key}/rotation-policy)`);
+      });
+    if (flags.boolean('json')) printJson(io, run);
+    else note(io, `rotation of ${key} in ${target.project}/${target.environment} (provider ${provider}) started: run ${run.runId}, ${run.state}`);
     return 0;
   },
 
