@@ -145,7 +145,8 @@ export class AuditLog {
   /** One round trip: the database links the rows under the chain head's lock (migrations 0003 and 0005). */
   async #write(entries: SealedEntry[]): Promise<void> {
     const batch = entries.map(appendRow);
-    await this.#pool.query('SELECT keygate_audit_append($1::jsonb)', [JSON.stringify(batch)]);
+    // Named: each connection parses and plans the append once.
+    await this.#pool.query({ name: 'keygate_audit_append', text: 'SELECT keygate_audit_append($1::jsonb)', values: [JSON.stringify(batch)] });
   }
 
   /** Recomputes the chain from the first row and reports the first broken link. */
