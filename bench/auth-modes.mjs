@@ -248,9 +248,9 @@ What each mode costs on top of a bearer read:
 
 Before the changes recorded in this file (same script, \`git show 7e0e3c9:bench/RESULTS-auth-modes.md\`):
 bearer 918 requests/s at 0.454 ms of host CPU per request, HMAC-signed 69.9 % of bearer (0.551 ms),
-E2EE 61.0 % (0.795 ms). What changed on every read: operations are dispatched by the OpenAPI
-validator's own route match (one map lookup instead of trying each route's pattern again), the
-validator's route matchers are memoised without building a key per route per request, the merge of
+E2EE 61.0 % (0.795 ms). What changed on every read: the OpenAPI validator's route lookup is
+remembered per method and path, operations are dispatched by that match (one map lookup instead of
+trying each route's pattern again), the merge of
 the providers' maps builds no intermediate objects, parameterised statements of the plugins' SQL
 client and the audit append are prepared once per connection, and the bearer secret comparison
 uses one-shot hashes.
