@@ -59,6 +59,22 @@ describe('end-to-end encryption', () => {
     expect(plainAll.secrets).toEqual({ DB_PASSWORD: 's3cr3t-ü', API_URL: 'https://x' });
   });
 
+  it('uses a server key once: many encrypted reads at once, every one with its own key', async () => {
+    const { privateKey, header } = clientKeyPair();
+    // More than the host keeps ready, so that some keys are generated on the spot and some come
+    // from the pool, refilled in between.
+    const rounds = await Promise.all(Array.from({ length: 3 }, async (_, round) => {
+      await new Promise((resolve) => setTimeout(resolve, round * 20));
+      return Promise.all(Array.from({ length: 40 }, () => h.api('GET', secretsPath, undefined, { 'x-e2e-public-key': header })));
+    }));
+    const envelopes = rounds.flat().map((res) => {
+      expect(res.status).toBe(200);
+      return res.body as Json;
+    });
+    expect(new Set(envelopes.map((e) => e.serverPublicKey)).size).toBe(envelopes.length);
+    for (const envelope of envelopes) expect((independentDecrypt(privateKey, envelope) as Json).secrets).toEqual({ DB_PASSWORD: 's3cr3t-ü', API_URL: 'https://x' });
+  });
+
   it('leaves every other response in the clear', async () => {
     const { header } = clientKeyPair();
     const version = await h.api('GET', `${secretsPath}/version`, undefined, { 'x-e2e-public-key': header });

@@ -205,6 +205,15 @@ describe('secrets', () => {
     expect(after.version).toBe((before.version as number) + 2);
   });
 
+  it('reads a key named like an object prototype member as a plain secret', async () => {
+    for (const key of ['__proto__', 'constructor', 'toString']) await ok('PUT', `${env}/providers/system/secrets/${key}`, { value: `v-${key}` });
+    const all = await ok('GET', `${env}/secrets`);
+    const secrets = JSON.parse(JSON.stringify(all.secrets)) as Record<string, unknown>;
+    expect(Object.getOwnPropertyNames(secrets).sort()).toEqual(['__proto__', 'constructor', 'toString']);
+    expect(Object.entries(secrets).sort()).toEqual([['__proto__', 'v-__proto__'], ['constructor', 'v-constructor'], ['toString', 'v-toString']]);
+    for (const key of ['__proto__', 'constructor', 'toString']) await ok('DELETE', `${env}/providers/system/secrets/${key}`, undefined, 204);
+  });
+
   it('supports compare-and-set and earlier versions', async () => {
     const v1 = await ok('PUT', `${env}/providers/system/secrets/TOKEN`, { value: 'one' });
     const v2 = await ok('PUT', `${env}/providers/system/secrets/TOKEN`, { value: 'two', ifVersion: v1.version });

@@ -184,6 +184,35 @@ describe('the keyless exchange', () => {
     await expectRefused(token, 'replayed');
   });
 
+  it('issues one key for a token presented many times at once, and one key each for distinct tokens', async () => {
+    const keysBefore = Number((await h.host.services.knex('api_keys').count<Array<{ count: string }>>({ count: '*' }))[0]!.count);
+    const seq = () => h.host.services.knex('audit_events').max<Array<{ max: string | null }>>({ max: 'seq' });
+    const seqBefore = Number((await seq())[0]!.max ?? 0);
+    const token = await mint();
+    const others = await Promise.all(Array.from({ length: 6 }, () => mint()));
+    // Sent together, so that they share the issuing statement.
+    const results = await Promise.all([...Array.from({ length: 6 }, () => exchange(token)), ...others.map((t) => exchange(t))]);
+    const same = results.slice(0, 6);
+    expect(same.filter((r) => r.status === 200)).toHaveLength(1);
+    for (const refused of same.filter((r) => r.status !== 200)) {
+      expect(refused.status).toBe(401);
+      expect((refused.body as Json).detail).toBe('the token was not accepted (replayed)');
+    }
+    const distinct = results.slice(6);
+    expect(distinct.map((r) => r.status)).toEqual(Array(6).fill(200));
+    const issued = [same.find((r) => r.status === 200)!, ...distinct].map((r) => (r.body as { token: string }).token);
+    expect(new Set(issued).size).toBe(7);
+    const keysAfter = Number((await h.host.services.knex('api_keys').count<Array<{ count: string }>>({ count: '*' }))[0]!.count);
+    expect(keysAfter - keysBefore).toBe(7);
+    // Every key that was handed out works and has its success row; every refusal its denied row.
+    for (const key of issued) expect((await h.api('GET', `${base}/keys/me`, undefined, as(key))).status).toBe(200);
+    const rows = await h.host.services.knex('audit_events').where('seq', '>', seqBefore).where({ action: 'trust.exchange' }).select<Array<{ outcome: string; details: Json }>>('outcome', 'details');
+    const prefixes = rows.filter((r) => r.outcome === 'success').map((r) => r.details.keyPrefix);
+    expect(prefixes.sort()).toEqual(issued.map((key) => `bax-${key.split('-')[1]!}`).sort());
+    expect(rows.filter((r) => r.outcome === 'denied').map((r) => r.details.reason)).toEqual(Array(5).fill('replayed'));
+    expect(await h.host.services.audit.verifyChain()).toMatchObject({ ok: true });
+  });
+
   it('refuses alg "none" and HS256 signed with the public key', async () => {
     const now = Math.floor(Date.now() / 1000);
     const claims = { ...github(), iss: issuer.issuer, aud: AUDIENCE, iat: now, exp: now + 300, jti: 'none-1' };

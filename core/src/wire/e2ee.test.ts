@@ -6,6 +6,7 @@ import {
   decryptFromServer,
   encryptForClient,
   generateE2eeKeyPair,
+  generateEphemeralE2eeKey,
   importE2eePublicKey,
   isE2eeEnvelope,
   type E2eeEnvelope,
@@ -100,6 +101,18 @@ describe('E2EE envelope', () => {
     expect(a.serverPublicKey).not.toBe(b.serverPublicKey);
     expect(a.nonce).not.toBe(b.nonce);
     expect(a.ciphertext).not.toBe(b.ciphertext);
+  });
+
+  it('encrypts with a server key generated ahead of time, readable by the independent implementation', () => {
+    const client = generateE2eeKeyPair();
+    const serverKey = generateEphemeralE2eeKey();
+    const envelope = encryptForClient(importE2eePublicKey(client.publicKeyBase64), RESPONSE, serverKey);
+    expect(envelope.serverPublicKey).toBe(serverKey.publicKeyBase64);
+    expect(referenceDecrypt(client.privateKey, envelope)).toBe(RESPONSE);
+    // The same parsed client key again (its point is cached): still a fresh server key.
+    const again = encryptForClient(importE2eePublicKey(client.publicKeyBase64), RESPONSE);
+    expect(again.serverPublicKey).not.toBe(serverKey.publicKeyBase64);
+    expect(referenceDecrypt(client.privateKey, again)).toBe(RESPONSE);
   });
 
   it('accepts a KeyObject as the client key', () => {

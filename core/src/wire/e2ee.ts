@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createECDH, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, createPrivateKey, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createECDH, createHmac, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, createPrivateKey, type ECDH, type KeyObject } from 'node:crypto';
 
 export const E2EE_HEADER = 'x-e2e-public-key';
 export const E2EE_ALGORITHM = 'ECDH-P256-HKDF-SHA256-AES256GCM';
@@ -38,30 +38,61 @@ function deriveKey(privateKey: KeyObject, publicKey: KeyObject): Buffer {
   return Buffer.from(hkdfSync('sha256', shared, HKDF_SALT, HKDF_INFO, 32));
 }
 
+/** Uncompressed points of parsed client keys: a client keeps its key across requests. */
+const points = new WeakMap<KeyObject, Buffer>();
+
 /** The uncompressed point (0x04 ‖ x ‖ y) of a P-256 public key. */
 function uncompressedPoint(publicKey: KeyObject): Buffer {
+  const known = points.get(publicKey);
+  if (known) return known;
   const { x, y } = publicKey.export({ format: 'jwk' });
   if (x === undefined || y === undefined) throw new TypeError('not an EC public key');
-  return Buffer.concat([Buffer.from([4]), Buffer.from(x, 'base64url'), Buffer.from(y, 'base64url')]);
+  const point = Buffer.concat([Buffer.from([4]), Buffer.from(x, 'base64url'), Buffer.from(y, 'base64url')]);
+  points.set(publicKey, point);
+  return point;
+}
+
+const HKDF_INFO_BLOCK = Buffer.concat([Buffer.from(HKDF_INFO, 'utf8'), Buffer.from([1])]);
+
+/**
+ * HKDF-SHA256 (RFC 5869) for one 32-byte block: extract, then expand with counter 1. The same
+ * bytes as `hkdfSync` (checked by the tests), with two HMACs and no key-object set-up per call.
+ */
+function hkdfBlock(secret: Buffer): Buffer {
+  const prk = createHmac('sha256', HKDF_SALT).update(secret).digest();
+  return createHmac('sha256', prk).update(HKDF_INFO_BLOCK).digest();
+}
+
+/** A server key pair for one response: used once, then dropped. */
+export interface EphemeralE2eeKey {
+  ecdh: ECDH;
+  /** base64(SPKI DER) of the public half, as sent in `serverPublicKey`. */
+  publicKeyBase64: string;
+}
+
+/** A fresh P-256 key pair for {@link encryptForClient}. */
+export function generateEphemeralE2eeKey(): EphemeralE2eeKey {
+  const ecdh = createECDH('prime256v1');
+  ecdh.generateKeys();
+  return { ecdh, publicKeyBase64: Buffer.concat([P256_SPKI_PREFIX, ecdh.getPublicKey()]).toString('base64') };
 }
 
 /**
- * Server side: encrypts the whole JSON response for the client's public key with a fresh key pair.
- * The raw ECDH interface is used because it is several times cheaper per response than generating
- * a KeyObject pair and exporting it as SPKI; the result is the same (DESIGN §5).
+ * Server side: encrypts the whole JSON response for the client's public key with a fresh key pair
+ * (`serverKey`, which the caller must never pass twice; generated here when not given). The raw
+ * ECDH interface is used because it is several times cheaper per response than generating a
+ * KeyObject pair and exporting it as SPKI; the result is the same (DESIGN §5).
  */
-export function encryptForClient(clientPublicKey: KeyObject | string, plaintext: string): E2eeEnvelope {
+export function encryptForClient(clientPublicKey: KeyObject | string, plaintext: string, serverKey: EphemeralE2eeKey = generateEphemeralE2eeKey()): E2eeEnvelope {
   const publicKey = typeof clientPublicKey === 'string' ? importE2eePublicKey(clientPublicKey) : clientPublicKey;
-  const ephemeral = createECDH('prime256v1');
-  ephemeral.generateKeys();
-  const key = Buffer.from(hkdfSync('sha256', ephemeral.computeSecret(uncompressedPoint(publicKey)), HKDF_SALT, HKDF_INFO, 32));
+  const key = hkdfBlock(serverKey.ecdh.computeSecret(uncompressedPoint(publicKey)));
   const nonce = randomBytes(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   return {
     encrypted: true,
     algorithm: E2EE_ALGORITHM,
-    serverPublicKey: Buffer.concat([P256_SPKI_PREFIX, ephemeral.getPublicKey()]).toString('base64'),
+    serverPublicKey: serverKey.publicKeyBase64,
     nonce: nonce.toString('base64'),
     tag: cipher.getAuthTag().toString('base64'),
     ciphertext: ciphertext.toString('base64'),

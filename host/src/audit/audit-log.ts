@@ -60,6 +60,14 @@ function rowFields(entry: SealedEntry) {
   };
 }
 
+/** One element of the array `keygate_audit_append(jsonb)` takes (migrations 0003 and 0005). */
+export type AppendRow = ReturnType<typeof rowFields> & { projectId: string | null; environmentId: string | null; body: string };
+
+function appendRow(entry: SealedEntry): AppendRow {
+  const fields = rowFields(entry);
+  return { ...fields, projectId: entry.projectId ?? null, environmentId: entry.environmentId ?? null, body: canonicalJson(fields) };
+}
+
 /** The canonical JSON of a row's content: what its hash covers besides the previous hash. */
 export function auditRowBody(entry: SealedEntry): string {
   return canonicalJson(rowFields(entry));
@@ -103,6 +111,14 @@ export class AuditLog {
     });
   }
 
+  /**
+   * A row sealed (id, time) in the form `keygate_audit_append(jsonb)` takes, for a caller that
+   * appends it inside its own statement so that the row commits together with what it records.
+   */
+  sealForAppend(entry: AuditEntry): AppendRow {
+    return appendRow({ ...entry, id: randomUUID(), occurredAt: new Date() });
+  }
+
   /** Waits for queued rows (graceful shutdown). */
   async flush(): Promise<void> {
     while (this.#flushing) await this.#flushing;
@@ -128,11 +144,9 @@ export class AuditLog {
 
   /** One round trip: the database links the rows under the chain head's lock (migrations 0003 and 0005). */
   async #write(entries: SealedEntry[]): Promise<void> {
-    const batch = entries.map((entry) => {
-      const fields = rowFields(entry);
-      return { ...fields, projectId: entry.projectId ?? null, environmentId: entry.environmentId ?? null, body: canonicalJson(fields) };
-    });
-    await this.#pool.query('SELECT keygate_audit_append($1::jsonb)', [JSON.stringify(batch)]);
+    const batch = entries.map(appendRow);
+    // Named: each connection parses and plans the append once.
+    await this.#pool.query({ name: 'keygate_audit_append', text: 'SELECT keygate_audit_append($1::jsonb)', values: [JSON.stringify(batch)] });
   }
 
   /** Recomputes the chain from the first row and reports the first broken link. */

@@ -123,6 +123,22 @@ function toInfo(row: ApiKeyInfoRow): ApiKeyInfo {
   };
 }
 
+/** The columns a new key is inserted with. */
+export interface NewApiKeyRow {
+  tenant_id: string;
+  key_id: string;
+  secret_ciphertext: string;
+  client_name: string;
+  description: string;
+  scope: KeyScope;
+  role: string;
+  project_id: string | null;
+  environment_id: string | null;
+  user_id: string | null;
+  expires_at: Date | null;
+  scopes: string[] | null;
+}
+
 interface ApiKeyRow {
   id: string;
   key_id: string;
@@ -158,9 +174,19 @@ export class ApiKeyStore {
   }
 
   async create(input: NewApiKey, trx: Knex = this.#knex): Promise<CreatedApiKey> {
+    const { row: columns, apiKey } = this.prepare(input);
+    const [row] = await trx('api_keys').insert(columns).returning<Array<{ id: string; expires_at: Date | null }>>(['id', 'expires_at']);
+    return { ...apiKey, id: row!.id, expiresAt: row!.expires_at };
+  }
+
+  /**
+   * The `api_keys` row of a new key (secret encrypted) and what its creator is shown, without
+   * writing it: for callers that insert the row inside a statement of their own.
+   */
+  prepare(input: NewApiKey): { row: NewApiKeyRow; apiKey: Omit<CreatedApiKey, 'id' | 'expiresAt'> } {
     const material = input.material ?? generateApiKey();
-    const [row] = await trx('api_keys')
-      .insert({
+    return {
+      row: {
         tenant_id: input.tenantId,
         key_id: material.keyId,
         secret_ciphertext: this.#keyring.encrypt(material.secret, `api-key:${material.keyId}`),
@@ -173,14 +199,8 @@ export class ApiKeyStore {
         user_id: input.userId ?? null,
         expires_at: input.expiresAt ?? null,
         scopes: input.scopes ?? null,
-      })
-      .returning<Array<{ id: string; expires_at: Date | null }>>(['id', 'expires_at']);
-    return {
-      id: row!.id,
-      keyId: material.keyId,
-      apiKey: `bax-${material.keyId}-${material.secret}`,
-      keyPrefix: apiKeyPrefix(material.keyId),
-      expiresAt: row!.expires_at,
+      },
+      apiKey: { keyId: material.keyId, apiKey: `bax-${material.keyId}-${material.secret}`, keyPrefix: apiKeyPrefix(material.keyId) },
     };
   }
 

@@ -75,6 +75,40 @@ describe('createSqlClient', () => {
     expect(result.rows).toEqual([{ n: 1 }]);
   });
 
+  it('prepares a parameterised statement once per connection and reuses it', async () => {
+    const text = 'SELECT name FROM items WHERE id = $1 AND $2::text IS NOT NULL';
+    await sql.query('INSERT INTO items (id, name) VALUES (1, $1)', ['one']);
+    for (let i = 0; i < 3; i++) expect((await sql.query<{ name: string }>(text, [1, `run ${i}`])).rows).toEqual([{ name: 'one' }]);
+    const { rows } = await sql.query<{ n: string }>("SELECT count(*)::text AS n FROM pg_prepared_statements WHERE statement = $1", [text]);
+    // Visible only on the connection that ran it; each connection prepared it at most once.
+    expect(Number(rows[0]!.n)).toBeLessThanOrEqual(1);
+    const client = await pool.connect();
+    try {
+      const viaPool = createSqlClient({ query: client.query.bind(client) } as unknown as pg.Pool);
+      await viaPool.query(text, [1, 'x']);
+      await viaPool.query(text, [1, 'y']);
+      const prepared = await client.query<{ n: string }>('SELECT count(*)::text AS n FROM pg_prepared_statements WHERE statement = $1', [text]);
+      expect(prepared.rows[0]!.n).toBe('1');
+    } finally {
+      client.release();
+    }
+  });
+
+  it('runs a statement again unnamed when a table changed shape under its prepared plan', async () => {
+    const client = await pool.connect();
+    try {
+      const one = createSqlClient({ query: client.query.bind(client), connect: () => Promise.resolve(client) } as unknown as pg.Pool);
+      await one.query('INSERT INTO items (id, name) VALUES ($1, $2)', [1, 'one']);
+      const text = 'SELECT * FROM items WHERE id = $1';
+      expect((await one.query<{ name: string }>(text, [1])).rows[0]).toMatchObject({ name: 'one' });
+      await one.query('ALTER TABLE items ADD COLUMN extra text DEFAULT $$x$$');
+      expect((await one.query<{ name: string; extra: string }>(text, [1])).rows[0]).toMatchObject({ name: 'one', extra: 'x' });
+      expect((await one.query<{ name: string; extra: string }>(text, [1])).rows[0]).toMatchObject({ extra: 'x' });
+    } finally {
+      client.release();
+    }
+  });
+
   it('passes driver errors through with their SQLSTATE', async () => {
     await sql.query('INSERT INTO items (id, name) VALUES (1, $1)', ['a']);
     const error = await rejection(sql.query('INSERT INTO items (id, name) VALUES (1, $1)', ['b']));

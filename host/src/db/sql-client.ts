@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import { KeygateError, type SqlClient, type SqlResult } from '@keygate/core';
 
@@ -17,10 +18,52 @@ export function createSqlClient(pool: Pool): SqlClient {
 
 type Queryable = Pick<Pool | PoolClient, 'query'>;
 
-async function run<Row>(target: Queryable, sql: string, params: readonly unknown[] | undefined): Promise<SqlResult<Row>> {
+/** Parameterised statements get a name, so that each connection parses and plans them only once. */
+const MAX_NAMED_STATEMENTS = 500;
+const statementNames = new Map<string, string | null>();
+
+/**
+ * The statement's name (one per distinct text, on every connection alike), or undefined when it
+ * runs unnamed: the first {@link MAX_NAMED_STATEMENTS} texts are named, which covers a plugin's
+ * fixed statements and keeps one that builds its SQL text per call from filling the server.
+ */
+function statementName(sql: string): string | undefined {
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = statementNames.size < MAX_NAMED_STATEMENTS ? `keygate_${createHash('sha256').update(sql).digest('hex').slice(0, 32)}` : null;
+    statementNames.set(sql, name);
+  }
+  return name ?? undefined;
+}
+
+/** PostgreSQL refuses to run a prepared statement whose result columns a later DDL changed. */
+function isStalePlan(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === '0A000' && typeof message === 'string' && message.includes('cached plan must not change result type');
+}
+
+/**
+ * `inTransaction`: a failed statement has aborted the transaction, so a statement whose plan went
+ * stale is not retried there (the caller's unit of work fails as it would have); outside one it is.
+ */
+async function run<Row>(target: Queryable, sql: string, params: readonly unknown[] | undefined, inTransaction: boolean): Promise<SqlResult<Row>> {
   // Without parameters pg uses the simple protocol, which runs several `;`-separated statements and
   // answers with one result each; the last one is what the caller is after (e.g. a DDL script).
-  const raw = (await target.query(sql, params === undefined ? undefined : [...params])) as QueryResult | QueryResult[];
+  let raw: QueryResult | QueryResult[];
+  const name = params === undefined ? undefined : statementName(sql);
+  if (name === undefined) {
+    raw = (await target.query(sql, params === undefined ? undefined : [...params])) as QueryResult | QueryResult[];
+  } else {
+    try {
+      raw = await target.query({ name, text: sql, values: [...params!] });
+    } catch (error) {
+      if (!isStalePlan(error)) throw error;
+      // The table changed shape under a prepared statement: from now on this text runs unnamed.
+      statementNames.set(sql, null);
+      if (inTransaction) throw error;
+      raw = await target.query(sql, [...params!]);
+    }
+  }
   const result = Array.isArray(raw) ? raw[raw.length - 1] : raw;
   if (result === undefined) return { rows: [], rowCount: 0 };
   return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
@@ -34,7 +77,7 @@ class PoolSqlClient implements SqlClient {
   }
 
   query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<SqlResult<Row>> {
-    return run<Row>(this.#pool, sql, params);
+    return run<Row>(this.#pool, sql, params, false);
   }
 
   async transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
@@ -117,7 +160,7 @@ class TransactionSqlClient implements SqlClient {
 
   async query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<SqlResult<Row>> {
     this.#assertOpen();
-    return run<Row>(this.#connection, sql, params);
+    return run<Row>(this.#connection, sql, params, true);
   }
 
   transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {

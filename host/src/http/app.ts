@@ -20,6 +20,7 @@ import { userHandlers } from '../users/routes.js';
 import { memberHandlers } from '../members/routes.js';
 import { rotationHandlers } from '../rotation/routes.js';
 import { cacheRouteMatchers } from './route-matcher-cache.js';
+import { cacheRouteLookups } from './route-lookup-cache.js';
 import { identityHandlers } from '../identity/routes.js';
 
 export interface AppOptions {
@@ -80,13 +81,15 @@ export function createApp(s: HostServices, options: AppOptions): express.Express
   );
   app.use('/api', authenticate({ keys: s.keys, audit: s.audit, replay: s.replay, users: { store: s.users, tokens: s.tokens, memberships: s.memberships }, failures: s.authFailures, publicPaths: PUBLIC_API_PATHS }));
   app.use(
-    OpenApiValidator.middleware({
-      apiSpec: structuredClone(document) as never,
-      validateRequests: { allowUnknownQueryParameters: false, coerceTypes: true },
-      validateResponses: options.responseValidation,
-      validateSecurity: false,
-      ignoreUndocumented: false,
-    }),
+    cacheRouteLookups(
+      OpenApiValidator.middleware({
+        apiSpec: structuredClone(document) as never,
+        validateRequests: { allowUnknownQueryParameters: false, coerceTypes: true },
+        validateResponses: options.responseValidation,
+        validateSecurity: false,
+        ignoreUndocumented: false,
+      }),
+    ),
   );
   const router = express.Router();
   bindOperations(router, specOperations(document), handlerTable(s), { afterWrite: () => s.feed.bump(), e2eeOperations: SECRET_BEARING_OPERATIONS });

@@ -1,9 +1,10 @@
-import type { Request, Response, Router } from 'express';
+import type { NextFunction, Request, Response, Router } from 'express';
 import type { KeyObject } from 'node:crypto';
 import { KeygateError } from '@keygate/core';
 import { E2EE_HEADER, encryptForClient, importE2eePublicKey } from '@keygate/core/wire';
 import type { operations } from '../generated/openapi.js';
 import type { RequestContext } from './request-context.js';
+import { E2eeKeyPool } from './e2ee-key-pool.js';
 
 export type OperationId = keyof operations;
 type Op<K extends OperationId> = operations[K];
@@ -51,6 +52,8 @@ export interface BindOptions {
    * the body is replaced by an E2EE envelope encrypted to that key (DESIGN §5).
    */
   e2eeOperations?: ReadonlySet<string>;
+  /** Where those envelopes' one-time server keys come from (a fresh pool by default). */
+  e2eeKeys?: Pick<E2eeKeyPool, 'take'>;
 }
 
 /** The operations whose responses carry secret values, and so are end-to-end encrypted on request. */
@@ -82,18 +85,30 @@ function e2eePublicKey(req: Request): KeyObject | undefined {
   }
 }
 
+/** What the OpenAPI validator's route lookup leaves on a request it matched. */
+interface MatchedRequest extends Request {
+  openapi?: { openApiRoute?: string; pathParams?: Record<string, string> };
+}
+
+/**
+ * Binds every operation of the spec to its handler. The OpenAPI validator, which runs first, has
+ * already matched the request to its route (an unknown path or method never gets here), so the
+ * operation is found by that route in one map lookup, with the path parameters it decoded, rather
+ * than by trying each route's pattern again in turn.
+ */
 export function bindOperations(router: Router, spec: SpecOperation[], handlers: HandlerTable, options: BindOptions = {}): void {
+  const e2eeKeys = options.e2eeKeys ?? new E2eeKeyPool();
+  const bound = new Map<string, (req: Request, res: Response, params: Record<string, string>) => Promise<void>>();
   for (const operation of spec) {
     const handler = (handlers as Record<string, OperationHandler<OperationId> | undefined>)[operation.operationId];
     if (!handler) throw new Error(`openapi.yaml operation ${operation.operationId} has no handler`);
-    const expressPath = operation.path.replace(/\{(\w+)\}/g, ':$1');
     const e2ee = options.e2eeOperations?.has(operation.operationId) === true;
-    router[operation.method](expressPath, async (req: Request, res: Response) => {
+    bound.set(`${operation.method.toUpperCase()} ${operation.path}`, async (req, res, params) => {
       // Checked before the handler runs, so a malformed key never costs a provider read.
       const clientKey = e2ee ? e2eePublicKey(req) : undefined;
       // The table is typed per operation; here every operation is handled alike.
       const reply = (await handler({
-        params: req.params as never,
+        params: params as never,
         query: req.query as never,
         body: req.body as never,
         ctx: res.locals.ctx as RequestContext,
@@ -104,9 +119,19 @@ export function bindOperations(router: Router, spec: SpecOperation[], handlers: 
         res.status(reply.status).end();
         return;
       }
-      res.status(reply.status).json(clientKey === undefined ? reply.body : encryptForClient(clientKey, JSON.stringify(reply.body)));
+      res.status(reply.status).json(clientKey === undefined ? reply.body : encryptForClient(clientKey, JSON.stringify(reply.body), e2eeKeys.take()));
     });
   }
+  router.use((req: MatchedRequest, res: Response, next: NextFunction) => {
+    const route = req.openapi?.openApiRoute;
+    const run = route === undefined ? undefined : bound.get(`${req.method} ${route}`);
+    if (run === undefined) {
+      next();
+      return;
+    }
+    // Express 5 passes a rejected promise to the error handler.
+    return run(req, res, req.openapi?.pathParams ?? {});
+  });
 }
 
 const METHODS = ['get', 'post', 'put', 'delete', 'patch'] as const;

@@ -16,15 +16,20 @@ export function cacheRouteMatchers(): void {
   const require = createRequire(import.meta.url);
   const library = createRequire(require.resolve('express-openapi-validator'))('path-to-regexp') as { pathToRegexp: PathToRegexp };
   const original = library.pathToRegexp;
-  const compiled = new Map<string, unknown>();
+  // By path, then by the two flags the validator passes (sensitive, strict): no key string is built
+  // per call, as this runs for every route on every request.
+  const compiled = new Map<string, unknown[]>();
   library.pathToRegexp = (path, options) => {
     if (typeof path !== 'string') return original(path, options);
-    const key = `${path}\u0000${JSON.stringify(options ?? null)}`;
-    let matcher = compiled.get(key);
-    if (matcher === undefined) {
-      matcher = original(path, options);
-      if (compiled.size < 10_000) compiled.set(key, matcher);
+    // Its only caller (route lookup) passes exactly these two options.
+    const flags = options as { sensitive?: unknown; strict?: unknown } | undefined;
+    const slot = (flags?.sensitive === true ? 2 : 0) + (flags?.strict === true ? 1 : 0);
+    let matchers = compiled.get(path);
+    if (matchers === undefined) {
+      if (compiled.size >= 10_000) return original(path, options);
+      matchers = [];
+      compiled.set(path, matchers);
     }
-    return matcher;
+    return (matchers[slot] ??= original(path, options));
   };
 }

@@ -9,6 +9,7 @@ import type { RequestContext } from '../http/request-context.js';
 import { SeenWorkloadTokens } from './seen-tokens.js';
 import { TrustDomainStore, type TrustDomainCandidate, type TrustDomainRecord } from './trust-domains-store.js';
 import { TrustDomainInputs } from './trust-domain-input.js';
+import { ExchangeKeyIssuer } from './key-issuer.js';
 
 export type PublicContext = Omit<RequestContext, 'principal'>;
 
@@ -64,6 +65,7 @@ export class WorkloadIdentity {
   readonly inputs: TrustDomainInputs;
   readonly #deps: Deps;
   readonly #seen: SeenWorkloadTokens;
+  readonly #issuer: ExchangeKeyIssuer;
   readonly #providers = new Map<string, Promise<IdentityProvider>>();
 
   constructor(deps: Deps) {
@@ -71,6 +73,7 @@ export class WorkloadIdentity {
     this.domains = new TrustDomainStore(deps.knex);
     this.inputs = new TrustDomainInputs(deps.types);
     this.#seen = new SeenWorkloadTokens(deps.knex);
+    this.#issuer = new ExchangeKeyIssuer({ knex: deps.knex, keys: deps.keys, audit: deps.audit });
   }
 
   #provider(type: string): Promise<IdentityProvider> {
@@ -134,12 +137,13 @@ export class WorkloadIdentity {
     const identity = chosen.identity!;
     const tokenId = boundedTokenId(identity.tokenId ?? tokenIdOf(identity.claims, request.token));
     const expiresAt = new Date(Date.now() + domain.issuedTokenTtlMinutes * MINUTE_MS);
-    // The token id first, on its own: it decides, across replicas, which of two concurrent
-    // exchanges of one token wins. Two autocommit statements rather than a transaction halve the
-    // round trips of the hot path; a failed key insert gives the token id back.
-    if (!(await this.#seen.firstUse(issuer, tokenId, identity.expiresAt))) return this.#refuse(ctx, request, [{ ...chosen, reason: 'replayed' }], 'replayed', issuer);
-    const created = await this.#deps.keys
-      .create({
+    // The token id, the key and the audit row commit together (see ExchangeKeyIssuer): which of two
+    // concurrent exchanges of one token wins is decided by the token id's row, on every replica.
+    const outcome = await this.#issuer.issue({
+      issuer,
+      tokenId,
+      tokenExpiresAt: identity.expiresAt,
+      key: {
         tenantId: domain.tenantId,
         scope: 'environment',
         role: domain.grantedRole,
@@ -148,28 +152,27 @@ export class WorkloadIdentity {
         clientName: `trust-domain:${domain.name}`.slice(0, 200),
         description: `${domain.provider} ${identity.subject}`.slice(0, 2000),
         expiresAt,
-      })
-      .catch(async (error: unknown) => {
-        await this.#seen.forget(issuer, tokenId).catch(() => undefined);
-        throw error;
-      });
+      },
+      audit: ({ keyPrefix }) => ({
+        tenantId: domain.tenantId,
+        actorType: 'anonymous',
+        actorId: actorOf(identity.subject),
+        action: 'trust.exchange',
+        targetType: 'trust-domain',
+        target: domain.id,
+        outcome: 'success',
+        status: 200,
+        requestId: ctx.requestId,
+        ip: ctx.ip,
+        details: { provider: domain.provider, trustDomain: domain.name, issuer, subject: identity.subject, tokenId, keyPrefix, role: domain.grantedRole, expiresAt: expiresAt.toISOString() },
+        projectId: domain.projectId,
+        environmentId: domain.environmentId,
+      }),
+    });
+    if (!outcome.issued) return this.#refuse(ctx, request, [{ ...chosen, reason: 'replayed' }], 'replayed', issuer);
+    const created = outcome.created;
     this.#seen.sweep().catch((error: unknown) => this.#deps.logger.warn('sweeping seen workload tokens failed', { error: String(error) }));
     const until = new Date(created.expiresAt ?? expiresAt).toISOString();
-    await this.#deps.audit.record({
-      tenantId: domain.tenantId,
-      actorType: 'anonymous',
-      actorId: actorOf(identity.subject),
-      action: 'trust.exchange',
-      targetType: 'trust-domain',
-      target: domain.id,
-      outcome: 'success',
-      status: 200,
-      requestId: ctx.requestId,
-      ip: ctx.ip,
-      details: { provider: domain.provider, trustDomain: domain.name, issuer, subject: identity.subject, tokenId, keyPrefix: created.keyPrefix, role: domain.grantedRole, expiresAt: until },
-      projectId: domain.projectId,
-      environmentId: domain.environmentId,
-    });
     return { apiKey: created.apiKey, expiresAt: until, projectSlug: domain.projectSlug, environmentSlug: domain.environmentSlug };
   }
 

@@ -121,11 +121,6 @@ export class SecretsService {
       await this.#record(ctx, env, 'environment.read', target, 'error', 502, { code: isKeygateError(error) ? error.code : 'INTERNAL' });
       throw error;
     }
-    // Merged first, so that a scoped token sees exactly the secrets it would see unrestricted, minus those out of scope.
-    const winners = new Map<string, { providerId: string; value: Secret }>();
-    for (let i = maps.length - 1; i >= 0; i--) {
-      for (const [key, value] of maps[i]!) winners.set(key, { providerId: env.providers[i]!.id, value });
-    }
     const scopes = ctx.principal.scopes;
     let visible = (_providerId: string, _key: string) => true;
     if (scopes !== null) {
@@ -133,11 +128,25 @@ export class SecretsService {
       const tags = new Map(rows.map((r) => [`${r.provider_id}\n${r.key}`, r.tags]));
       visible = (providerId, key) => inScope(scopes, tags.get(`${providerId}\n${key}`));
     }
-    const secrets: Record<string, string> = {};
-    for (const [key, { providerId, value }] of winners) {
-      if (visible(providerId, key)) secrets[key] = value.reveal();
+    // In priority order, the first provider holding a key wins it, visible or not: a scoped token
+    // sees exactly the secrets it would see unrestricted, minus those out of its scopes. No
+    // prototype, so that a key such as `__proto__` is a member like any other.
+    const secrets = Object.create(null) as Record<string, string>;
+    const taken = maps.length > 1 ? new Set<string>() : undefined;
+    let count = 0;
+    for (let i = 0; i < maps.length; i++) {
+      const providerId = env.providers[i]!.id;
+      for (const [key, value] of maps[i]!) {
+        if (taken !== undefined) {
+          if (taken.has(key)) continue;
+          taken.add(key);
+        }
+        if (!visible(providerId, key)) continue;
+        secrets[key] = value.reveal();
+        count++;
+      }
     }
-    await this.#record(ctx, env, 'environment.read', target, 'success', 200, { keys: Object.keys(secrets).length });
+    await this.#record(ctx, env, 'environment.read', target, 'success', 200, { keys: count });
     return {
       environmentSlug: env.environmentSlug,
       environmentName: env.environmentName,
