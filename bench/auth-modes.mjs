@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import { parseApiKey, signRequest, signingTimestamp, generateE2eeKeyPair, decryptFromServer, isE2eeEnvelope, SIGNATURE_SKEW_SECONDS } from '@keygate/core/wire';
+import { randomApiKey, waitReady, stop } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -28,28 +29,7 @@ const SIGNING_KEYS = Math.max(16, Math.ceil((SIGNED_POOL * ROUNDS) / 400) + 1);
 const port = 21000 + Math.floor(Math.random() * 10000);
 const url = `http://127.0.0.1:${port}`;
 const path = '/api/v1/projects/bench/environments/prod/secrets';
-const adminKey = `bax-${randomBytes(16).toString('hex')}-${randomBytes(32).toString('hex')}`;
-
-async function waitReady(readyUrl, timeoutMs) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(readyUrl)).status === 200) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > until) throw new Error(`${readyUrl} not ready in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-function stop(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
+const adminKey = randomApiKey();
 
 /**
  * CPU seconds (user + system) the host process has used, from /proc (Linux). CPU per request is

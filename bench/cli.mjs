@@ -8,6 +8,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
+import { randomApiKey, waitReady } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -21,22 +22,9 @@ for (const file of [host, cli]) {
 }
 const RUNS = Number(process.env.BENCH_CLI_RUNS ?? 20);
 const TARGET_MS = 400;
-const apiKey = `bax-${randomBytes(16).toString('hex')}-${randomBytes(32).toString('hex')}`;
+const apiKey = randomApiKey();
 const port = 21000 + Math.floor(Math.random() * 10000);
 const url = `http://127.0.0.1:${port}`;
-
-async function waitReady(timeoutMs) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/readyz`)).status === 200) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > until) throw new Error(`${url} not ready in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function seed() {
   const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
@@ -71,7 +59,7 @@ const env = { ...process.env, KEYGATE_DATA_DIR: dataDir, PORT: String(port), KEY
 delete env.DATABASE_URL;
 const server = spawn(process.execPath, [host], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
 try {
-  await waitReady(120_000);
+  await waitReady(`${url}/readyz`, 120_000);
   await seed();
   const cliEnv = { PATH: process.env.PATH ?? '', HOME: dataDir, KEYGATE_URL: url, KEYGATE_API_KEY: apiKey };
   const which = spawnSync('sh', ['-c', 'command -v true'], { encoding: 'utf8' }).stdout.trim() || 'true';

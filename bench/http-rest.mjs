@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import { signOutbound } from '@keygate/core/wire';
+import { randomApiKey, waitReady, stop } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -25,29 +26,8 @@ if (!existsSync(main) || !existsSync(join(root, 'plugins/provider-http-rest/dist
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const CONNECTIONS = 50;
 const SIGNING_SECRET = randomBytes(24).toString('hex');
-const apiKey = `bax-${randomBytes(16).toString('hex')}-${randomBytes(32).toString('hex')}`;
+const apiKey = randomApiKey();
 let nextPort = 31000 + Math.floor(Math.random() * 10000);
-
-async function waitReady(url, timeoutMs) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).status === 200) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > until) throw new Error(`${url} not ready in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function stop(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
 
 async function load(options, connections) {
   const result = await autocannon({ connections, duration: DURATION, ...options });

@@ -10,8 +10,9 @@ import { existsSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { randomApiKey, waitReady, stop, percentile } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -26,7 +27,7 @@ const SEQUENTIAL = Number(process.env.BENCH_IDENTITY_SEQUENTIAL ?? 500);
 const CONCURRENT = Number(process.env.BENCH_IDENTITY_CONCURRENT ?? 3000);
 const CONNECTIONS = Number(process.env.BENCH_IDENTITY_CONNECTIONS ?? 16);
 const AUDIENCE = 'https://keygate.bench';
-const apiKey = `bax-${randomBytes(16).toString('hex')}-${randomBytes(32).toString('hex')}`;
+const apiKey = randomApiKey();
 
 async function startIssuer() {
   const { privateKey, publicKey } = await generateKeyPair('RS256');
@@ -47,31 +48,6 @@ async function startIssuer() {
   const claims = { sub: 'repo:octo-org/app:ref:refs/heads/main', repository: 'octo-org/app', repository_id: '74', repository_owner_id: '65', ref: 'refs/heads/main' };
   const mint = () => new SignJWT({ ...claims, jti: randomUUID() }).setProtectedHeader({ alg: 'RS256', kid }).setIssuer(issuer).setAudience(AUDIENCE).setIssuedAt().setExpirationTime('10m').sign(privateKey);
   return { issuer, mint, counts, close: () => new Promise((resolve) => server.close(resolve)) };
-}
-
-async function waitReady(url, timeoutMs) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).status === 200) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > until) throw new Error(`${url} not ready in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function stop(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 async function exchange(url, oidcToken) {

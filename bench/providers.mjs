@@ -8,6 +8,7 @@ import { tmpdir, cpus } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
+import { randomApiKey, percentile } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -120,14 +121,10 @@ const cases = [
   },
 ];
 
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 const dataDir = await mkdtemp(join(tmpdir(), 'keygate-bench-providers-'));
 const configFile = join(dataDir, 'keygate.yaml');
 await writeFile(configFile, `plugins:\n${cases.map((c) => `  - package: '${c.plugin}'\n`).join('')}`);
-const apiKey = `bax-${randomBytes(16).toString('hex')}-${randomBytes(32).toString('hex')}`;
+const apiKey = randomApiKey();
 // No DATABASE_URL: the host starts its embedded PostgreSQL in the data folder.
 const env = { ...process.env, KEYGATE_DATA_DIR: dataDir, KEYGATE_BOOTSTRAP_API_KEY: apiKey, KEYGATE_LOG_LEVEL: 'warn', PORT: '0' };
 delete env.DATABASE_URL;

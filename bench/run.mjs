@@ -8,6 +8,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
+import { randomApiKey, waitReady, stop } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -20,29 +21,7 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = 50;
 let nextPort = 21000 + Math.floor(Math.random() * 10000);
 
-const apiKey = `bax-${randomBytes(16).toString('hex')}-${randomBytes(32).toString('hex')}`;
-
-async function waitReady(url, timeoutMs) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).status === 200) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > until) throw new Error(`${url} not ready in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** SIGTERM to the whole process group: `npm start` runs the host as its child. */
-function stop(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    process.kill(child.detached ? -child.pid : child.pid, 'SIGTERM');
-  });
-}
+const apiKey = randomApiKey();
 
 /** `npm start` (as a user types it) until /readyz answers 200. */
 async function timeStart(dataDir, extraEnv = {}) {
@@ -161,6 +140,14 @@ CPU per request before and after. The OpenAPI validator's route lookup is rememb
 path, operations are dispatched by that match instead of a second scan of every route,
 the providers' maps are merged without intermediate objects, and parameterised statements (the
 provider's generation check, the audit append) are prepared once per database connection.
+
+## Other benchmarks
+
+\`npm run bench\` runs them all (\`BENCH_ONLY=name,…\` picks some); each writes its own file:
+[auth modes](RESULTS-auth-modes.md) (bearer, HMAC-signed, E2EE reads),
+[keyless exchange](RESULTS-identity.md), [HttpRest overhead](RESULTS-http-rest.md),
+[outbound client](RESULTS-outbound.md), [cloud providers](RESULTS-providers.md),
+[rotation](RESULTS-rotation.md), [CLI start](RESULTS-cli.md).
 `;
 await writeFile(join(here, 'RESULTS.md'), md);
 console.log(md);
