@@ -1,6 +1,7 @@
 /**
  * End-to-end: `keygate run --watch` of the built binary against a real host. A secret changed
- * through the API reaches the watched child: restarted with the new value, or signalled.
+ * through the API, or rotated by the rotation engine, reaches the watched child: restarted with the
+ * new value, or signalled.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
@@ -60,7 +61,7 @@ beforeAll(async () => {
   await writeFile(script, CHILD);
   h = await startTestHost();
   expect((await h.api('POST', `${V1}/projects`, { name: 'app' })).status).toBe(201);
-  for (const env of ['restart', 'signal', 'exit']) {
+  for (const env of ['restart', 'signal', 'exit', 'rotated']) {
     expect((await h.api('POST', `${V1}/projects/app/environments`, { name: env })).status).toBe(201);
     await setGreeting(env, 'hello');
   }
@@ -104,6 +105,24 @@ describe('keygate run --watch', () => {
     // The child has no SIGINT handler: it dies of it, and keygate reports 128 + 2.
     run.child.kill('SIGINT');
     expect(await run.done).toBe(130);
+  });
+
+  it('picks up a value rotated by the rotation engine (Rotate Now)', async () => {
+    const secret = `${V1}/projects/app/environments/rotated/providers/system/secrets/GREETING`;
+    expect((await h.api('PUT', `${secret}/rotation-policy`, { enabled: true, intervalDays: 30, strategy: 'GenerateRandom', randomFormat: 'hex32' })).status).toBe(201);
+    const run = watch('rotated', []);
+    const text = () => `${run.out.stdout}\n--- stderr ---\n${run.out.stderr}`;
+    await until(() => /start \d+ hello\n/.test(run.out.stdout), text);
+
+    expect((await h.api('POST', `${secret}/rotate`)).status).toBe(202);
+    await until(() => /start \d+ [0-9a-f]{32}\n/.test(run.out.stdout), text);
+    const rotated = /start \d+ ([0-9a-f]{32})\n/.exec(run.out.stdout)![1];
+    expect(((await h.api('GET', secret)).body as { value: string }).value).toBe(rotated);
+    expect(run.out.stderr).toMatch(/keygate: 1 secret changed \(GREETING\); restarting/);
+    expect(run.out.stderr).not.toContain(rotated);
+
+    run.child.kill('SIGTERM');
+    expect(await run.done).toBe(0);
   });
 
   it('exits with the child exit code when the child ends on its own', async () => {
