@@ -120,7 +120,7 @@ export async function startKeygate(config: KeygateConfig, options: StartOptions 
       feed,
       audit,
       keys,
-      replay: new ReplayGuard(db.knex),
+      replay: new ReplayGuard(sql),
       users: new UserStore(db.knex, feed),
       memberships: new MembershipStore(db.knex, feed),
       authFailures: {

@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { SqlClient } from '@keygate/core';
 import { SIGNATURE_SKEW_SECONDS } from '@keygate/core/wire';
 
 /** Extra lifetime of a seen signature beyond its window, for clock differences between replicas. */
@@ -24,14 +24,15 @@ interface Pending {
  * database round trip, and an idle server still answers the first one at once.
  */
 export class ReplayGuard {
-  readonly #knex: Knex;
+  readonly #sql: SqlClient;
   readonly #now: () => number;
   #lastSweep = 0;
   #queue: Pending[] = [];
   #draining = false;
 
-  constructor(knex: Knex, now: () => number = Date.now) {
-    this.#knex = knex;
+  /** `sql` prepares each statement once per connection: the insert runs on every signed request. */
+  constructor(sql: SqlClient, now: () => number = Date.now) {
+    this.#sql = sql;
     this.#now = now;
   }
 
@@ -69,9 +70,9 @@ export class ReplayGuard {
     }
     const rows = [...first.values()];
     try {
-      const result = await this.#knex.raw<{ rows: Array<{ key_id: string; signature: string }> }>(
+      const result = await this.#sql.query<{ key_id: string; signature: string }>(
         `INSERT INTO seen_signatures (key_id, signature, expires_at)
-         SELECT * FROM unnest(?::varchar[], ?::varchar[], ?::timestamptz[])
+         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[])
          ON CONFLICT DO NOTHING RETURNING key_id, signature`,
         [rows.map((p) => p.keyId), rows.map((p) => p.signature), rows.map((p) => p.expiresAt.toISOString())],
       );
@@ -87,6 +88,6 @@ export class ReplayGuard {
     const now = this.#now();
     if (now - this.#lastSweep < SWEEP_INTERVAL_MS) return;
     this.#lastSweep = now;
-    await this.#knex('seen_signatures').where('expires_at', '<', this.#knex.fn.now()).delete();
+    await this.#sql.query('DELETE FROM seen_signatures WHERE expires_at < now()', []);
   }
 }
