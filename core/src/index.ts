@@ -11,3 +11,4 @@ export type * from './contracts/rotation.js';
 export type * from './contracts/identity.js';
 export type * from './contracts/notifier.js';
 export * from './retry.js';
+export * from './scope-template.js';
