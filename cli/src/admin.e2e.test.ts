@@ -3,7 +3,6 @@
  * providers, api-keys, issue, trust-domains, secrets push) against a real host.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestOidcIssuer, type TestOidcIssuer } from '@keygate/core/testing';
 import { startTestHost, type TestHost } from '../../test/src/host.js';
+import { runCli, type CliResult as Result } from '../../test/src/cli.js';
 
 const BIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const V1 = '/api/v1';
@@ -19,27 +19,9 @@ let h: TestHost;
 let issuer: TestOidcIssuer;
 let work: string;
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 function keygate(args: readonly string[], options: { apiKey?: string; input?: string } = {}): Promise<Result> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: work,
-    env: { PATH: process.env.PATH ?? '', HOME: work, KEYGATE_URL: h.url, KEYGATE_API_KEY: options.apiKey ?? h.apiKey },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  child.stdin.end(options.input ?? '');
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCli(args, { cwd: work, env: { PATH: process.env.PATH ?? '', HOME: work, KEYGATE_URL: h.url, KEYGATE_API_KEY: options.apiKey ?? h.apiKey }, ...(options.input === undefined ? {} : { input: options.input }) });
 }
 
 async function json<T>(args: readonly string[], options: { apiKey?: string } = {}): Promise<T> {

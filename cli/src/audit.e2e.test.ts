@@ -3,13 +3,13 @@
  * real host. Build first with `npx tsc -b`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestHost, type TestHost } from '../../test/src/host.js';
+import { runCli, type CliResult as Result } from '../../test/src/cli.js';
 
 const BIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const V1 = '/api/v1';
@@ -18,26 +18,9 @@ let h: TestHost;
 let work: string;
 let viewerKey: string;
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 function keygate(args: readonly string[], apiKey = h.apiKey): Promise<Result> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: work,
-    env: { PATH: process.env.PATH ?? '', HOME: work, KEYGATE_URL: h.url, KEYGATE_API_KEY: apiKey },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCli(args, { cwd: work, env: { PATH: process.env.PATH ?? '', HOME: work, KEYGATE_URL: h.url, KEYGATE_API_KEY: apiKey } });
 }
 
 beforeAll(async () => {

@@ -3,7 +3,6 @@
  * records what crosses it, so the test sees that secret values never travel in plaintext.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';
@@ -12,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestHost, type TestHost } from '../../test/src/host.js';
+import { runCli, type CliResult } from '../../test/src/cli.js';
 
 const BIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const V1 = '/api/v1';
@@ -25,20 +25,8 @@ let proxyUrl: string;
 const seen: string[] = [];
 const tamper = { dropE2eeHeader: false };
 
-function keygate(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: work,
-    env: { PATH: process.env.PATH ?? '', HOME: work, KEYGATE_URL: proxyUrl, KEYGATE_API_KEY: h.apiKey },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function keygate(args: readonly string[]): Promise<CliResult> {
+  return runCli(args, { cwd: work, env: { PATH: process.env.PATH ?? '', HOME: work, KEYGATE_URL: proxyUrl, KEYGATE_API_KEY: h.apiKey } });
 }
 
 beforeAll(async () => {

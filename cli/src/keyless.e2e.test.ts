@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestOidcIssuer, type TestOidcIssuer } from '@keygate/core/testing';
 import { startTestHost, type TestHost } from '../../test/src/host.js';
+import { runCli, type CliResult as Result } from '../../test/src/cli.js';
 
 const BIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const V1 = '/api/v1';
@@ -28,27 +29,10 @@ let work: string;
 const audiencesAsked: string[] = [];
 const envIds: Record<string, string> = {};
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 function keygate(args: readonly string[], env: Record<string, string>): Promise<Result> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: work,
-    // HOME is empty: no stored login; no KEYGATE_API_KEY: the only way in is the workload identity.
-    env: { PATH: process.env.PATH ?? '', HOME: work, KEYGATE_URL: h.url, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  // HOME is empty: no stored login; no KEYGATE_API_KEY: the only way in is the workload identity.
+  return runCli(args, { cwd: work, env: { PATH: process.env.PATH ?? '', HOME: work, KEYGATE_URL: h.url, ...env } });
 }
 
 const githubClaims = {

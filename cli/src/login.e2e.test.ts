@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestHost, type TestHost } from '../../test/src/host.js';
+import { runCli, type CliResult as Result } from '../../test/src/cli.js';
 
 const BIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const V1 = '/api/v1';
@@ -20,28 +21,10 @@ let h: TestHost;
 let home: string;
 let viewerKey: string;
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** HOME is a scratch folder, so the stored login lands in HOME/.config/keygate. */
 function keygate(args: readonly string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<Result> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: home,
-    env: { PATH: process.env.PATH ?? '', HOME: home, ...options.env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  child.stdin.end(options.input ?? '');
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCli(args, { cwd: home, env: { PATH: process.env.PATH ?? '', HOME: home, ...options.env }, ...(options.input === undefined ? {} : { input: options.input }) });
 }
 
 const credentialsFile = () => join(home, '.config', 'keygate', 'credentials.json');
