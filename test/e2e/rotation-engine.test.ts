@@ -102,6 +102,25 @@ describe('run transitions', () => {
     expect((await policyRow('T_DONE')).last_run_state).toBe('done');
   });
 
+  it('a run that may go on makes rotating → stored → done in one write when there is nothing to revoke', async () => {
+    const { runId, before } = await dueRun('T_THROUGH');
+    await step(runId);
+    const envBefore = ((await h.api('GET', `${env}/secrets/version`)).body as Json).version as number;
+    // Unbounded: the store and the finish are one statement, so no state lies between them.
+    await h.host.services.rotation.engine.processRun(runId);
+    const after = await secret('T_THROUGH');
+    expect(Number(after.version)).toBe(Number(before.version) + 1);
+    const r = await run(runId);
+    expect(r).toMatchObject({ state: 'done', stored_version: after.version, old_handle: null, attempt: 1 });
+    expect(r.stored_at).not.toBeNull();
+    expect((r.finished_at as Date).getTime()).toBe((r.stored_at as Date).getTime());
+    const policy = await policyRow('T_THROUGH');
+    expect(policy).toMatchObject({ last_run_id: runId, last_run_state: 'done', last_error: null });
+    expect(((await h.api('GET', `${env}/secrets/version`)).body as Json).version).toBe(envBefore + 1);
+    const { rows: audit } = await db.query<{ action: string }>(`SELECT action FROM audit_events WHERE details->>'runId' = $1 ORDER BY seq`, [runId]);
+    expect(audit.map((a) => a.action)).toEqual(['rotation.started', 'rotation.succeeded']);
+  });
+
   it('resuming a run whose value was stored before the crash keeps that value (no second one)', async () => {
     const { runId, before } = await dueRun('T_RESUME_STORED');
     await step(runId);

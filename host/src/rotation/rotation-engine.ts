@@ -239,7 +239,8 @@ export class RotationEngine {
       // to revoke) reads it again inside its statement.
       target ??= await this.#target(run.policy_id);
       if (!target) return;
-      const next = await this.#step(run, target);
+      // Two transitions may be made as one where a step is allowed to run on (see #markStored).
+      const next = await this.#step(run, target, steps + 1 < maxSteps);
       if (next === false) return;
       run = next === true ? undefined : next;
     }
@@ -249,12 +250,12 @@ export class RotationEngine {
    * Performs one transition: the run row after it when the run can go on at once, `true` when it
    * can go on but must be read again first, `false` when it stops here.
    */
-  async #step(run: RunRow, target: Target): Promise<RunRow | boolean> {
+  async #step(run: RunRow, target: Target, mayGoOn: boolean): Promise<RunRow | boolean> {
     switch (run.state) {
       case 'due':
         return this.#begin(run, target);
       case 'rotating':
-        return this.#rotateAndStore(run, target);
+        return this.#rotateAndStore(run, target, mayGoOn);
       case 'stored':
         return this.#afterStore(run, target);
       case 'pending_revocation':
@@ -308,7 +309,7 @@ export class RotationEngine {
   }
 
   /** rotating → stored: get a value from the strategy and write it to the provider, once. */
-  async #rotateAndStore(run: RunRow, target: Target): Promise<RunRow | boolean> {
+  async #rotateAndStore(run: RunRow, target: Target, mayGoOn: boolean): Promise<RunRow | boolean> {
     const strategy = this.#d.strategies.get(run.strategy);
     const ref = this.#ref(target);
     try {
@@ -317,7 +318,7 @@ export class RotationEngine {
       // Resume: the value this run was storing may already be there.
       if (run.new_value_hmac !== null) {
         const already = await this.#retry(run, null, () => this.#storedVersion(session, ref, run.new_value_hmac!));
-        if (already.stored) return this.#markStored(run, target, already.version, run.new_handle, run.new_value_hmac);
+        if (already.stored) return this.#markStored(run, target, already.version, run.new_handle, run.new_value_hmac, mayGoOn);
       }
       const settings = strategySettings(target.policy, this.#d.keyring, this.#d.clock.now());
       const result = await this.#retry(run, 'attempt', () =>
@@ -329,7 +330,7 @@ export class RotationEngine {
       // Not rotating any more (failed or taken over elsewhere): nothing may be written.
       if (!recorded) return true;
       const version = await this.#retry(run, null, () => this.#write(session, ref, result.newValue, run, hmac));
-      return this.#markStored(run, target, version, result.newHandle ?? null, hmac);
+      return this.#markStored(run, target, version, result.newHandle ?? null, hmac, mayGoOn);
     } catch (error) {
       await this.#fail(run, target, 'rotation', error);
       return false;
@@ -367,22 +368,32 @@ export class RotationEngine {
    * version readers watch. Atomic as the explicit transaction it replaces, in one round trip
    * instead of seven; the policy row is locked first (FOR UPDATE), as before, so the handle this
    * run will revoke is the one current when the new one replaced it.
+   *
+   * When there will be nothing to revoke (no previous handle, or a strategy that cannot revoke)
+   * and the run may go on, the statement also makes stored → done, the transition #afterStore
+   * would make next with nothing in between: the same rows end in the same state, and a crash
+   * leaves either the run before the store (rotating, resumed by its value's HMAC) or the finished
+   * run, never a third state.
    */
-  async #markStored(run: RunRow, target: Target, version: string | null, newHandle: string | null, valueHmac: string): Promise<RunRow | boolean> {
+  async #markStored(run: RunRow, target: Target, version: string | null, newHandle: string | null, valueHmac: string, mayGoOn: boolean): Promise<RunRow | boolean> {
     const now = this.#d.clock.now();
     const policy = target.policy;
+    const canRevoke = this.#d.strategies.get(run.strategy)?.revoke !== undefined;
     const { rows } = await this.#d.knex.raw<{ rows: Array<RunRow & { _enabled: boolean; _next_rotation_at: Date }> }>(
       `WITH cur AS (
          SELECT id, current_handle, interval_days FROM rotation_policies WHERE id = ? FOR UPDATE
+       ), next AS (
+         SELECT CASE WHEN CAST(? AS boolean) AND (cur.current_handle IS NULL OR NOT CAST(? AS boolean)) THEN 'done' ELSE 'stored' END AS state FROM cur
        ), moved AS (
          UPDATE rotation_runs r
-         SET state = 'stored', stored_version = ?, new_handle = ?, old_handle = cur.current_handle, stored_at = ?, updated_at = ?
-         FROM cur WHERE r.id = ? AND r.state = 'rotating'
+         SET state = next.state, stored_version = ?, new_handle = ?, old_handle = cur.current_handle, stored_at = ?, updated_at = ?,
+             finished_at = CASE WHEN next.state = 'done' THEN CAST(? AS timestamptz) END
+         FROM cur, next WHERE r.id = ? AND r.state = 'rotating'
          RETURNING r.*
        ), pol AS (
          UPDATE rotation_policies p
          SET current_handle = ?, last_rotated_at = ?, next_rotation_at = CAST(? AS timestamptz) + cur.interval_days * interval '86400 seconds',
-             last_run_id = moved.id, last_run_state = 'stored', last_error = NULL, updated_at = ?
+             last_run_id = moved.id, last_run_state = moved.state, last_error = NULL, updated_at = ?
          FROM cur, moved WHERE p.id = cur.id
          RETURNING p.enabled, p.next_rotation_at
        ), meta AS (
@@ -395,7 +406,7 @@ export class RotationEngine {
          WHERE id = ? AND EXISTS (SELECT 1 FROM moved)
        )
        SELECT moved.*, pol.enabled AS _enabled, pol.next_rotation_at AS _next_rotation_at FROM moved, pol`,
-      [policy.id, version, newHandle, now, now, run.id, newHandle, now, now, now, policy.environment_id, policy.provider_id, policy.secret_key, now, now, policy.environment_id],
+      [policy.id, mayGoOn, canRevoke, version, newHandle, now, now, now, run.id, newHandle, now, now, now, policy.environment_id, policy.provider_id, policy.secret_key, now, now, policy.environment_id],
     );
     const row = rows[0];
     if (!row) return true;
@@ -405,7 +416,7 @@ export class RotationEngine {
     await this.#record(stored, target, 'rotation.succeeded', 'success', { ...details, valueHmac });
     this.#emit('rotation.succeeded', stored, target, details);
     if (enabled) await this.#wakeups.policyAt(policy.id, nextRotationAt);
-    return stored;
+    return stored.state === 'done' ? false : stored;
   }
 
   /** stored → pending_revocation (a webhook handle to retire) or done. */
