@@ -102,6 +102,19 @@ describe('run transitions', () => {
     expect((await policyRow('T_DONE')).last_run_state).toBe('done');
   });
 
+  it('a lock-and-read that fails leaves no advisory lock behind', async () => {
+    // Not a uuid: the read after the lock fails, so the engine cannot know the lock's fate and
+    // must drop the connection (which releases whatever it held) rather than pool it.
+    await h.host.services.rotation.engine.processRun('not-a-run-id');
+    const locks = async () => Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory'`)).rows[0]!.n);
+    for (let i = 0; i < 40 && (await locks()) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await locks()).toBe(0);
+    // And the engine goes on working.
+    const { runId } = await dueRun('T_AFTER_BAD_ID');
+    await step(runId);
+    expect(await run(runId)).toMatchObject({ state: 'rotating' });
+  });
+
   it('a run that may go on makes rotating → stored → done in one write when there is nothing to revoke', async () => {
     const { runId, before } = await dueRun('T_THROUGH');
     await step(runId);

@@ -204,10 +204,17 @@ export class RotationEngine {
       }
       let broken = false;
       try {
-        const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS ok', [LOCK_CLASS, runId]);
-        if (!rows[0]?.ok) return;
+        let locked: { run: RunRow | undefined } | undefined;
         try {
-          await this.#advance(runId, maxSteps, known);
+          locked = await this.#lockAndRead(client, runId);
+        } catch (error) {
+          // Whether the lock was granted before the failure is unknown: the connection must go.
+          broken = true;
+          throw error;
+        }
+        if (!locked) return;
+        try {
+          await this.#advance(runId, maxSteps, known, locked.run);
         } finally {
           await client.query('SELECT pg_advisory_unlock($1::int, hashtext($2))', [LOCK_CLASS, runId]).catch(() => {
             broken = true;
@@ -224,15 +231,32 @@ export class RotationEngine {
     }
   }
 
-  async #advance(runId: string, maxSteps: number, known: Target | undefined): Promise<void> {
+  /**
+   * Takes the run's lock and reads the run in one round trip: two statements in one simple query.
+   * The read is a statement of its own, so under READ COMMITTED its snapshot is taken after the
+   * lock was granted: it sees every transition the previous holder committed before releasing the
+   * lock. Undefined when another process holds the run.
+   */
+  async #lockAndRead(client: pg.PoolClient, runId: string): Promise<{ run: RunRow | undefined } | undefined> {
+    const id = client.escapeLiteral(runId);
+    const results = (await client.query(`SELECT pg_try_advisory_lock(${LOCK_CLASS}, hashtext(${id})) AS ok; SELECT * FROM rotation_runs WHERE id = ${id}`)) as unknown as [
+      pg.QueryResult<{ ok: boolean }>,
+      pg.QueryResult<RunRow>,
+    ];
+    if (!results[0].rows[0]?.ok) return undefined;
+    return { run: results[1].rows[0] };
+  }
+
+  async #advance(runId: string, maxSteps: number, known: Target | undefined, first: RunRow | undefined): Promise<void> {
     let target = known;
-    let run: RunRow | undefined;
+    let run = first;
+    if (!run) return;
     for (let steps = 0; steps < maxSteps; steps++) {
-      // Read under the lock: another process may have advanced it since it was listed. After that
-      // the row each transition returned is current: every transition happens under this lock and
-      // is conditional on the state it starts from, so a row changed behind our back (policy
-      // deleted, run taken over after a lost lock) makes the transition match nothing, and the
-      // run is read again.
+      // Read under the lock (with it, the first time): another process may have advanced it
+      // since it was listed. After that the row each transition returned is current: every
+      // transition happens under this lock and is conditional on the state it starts from, so a
+      // row changed behind our back (policy deleted, run taken over after a lost lock) makes the
+      // transition match nothing, and the run is read again.
       run ??= await this.#d.knex<RunRow>('rotation_runs').where({ id: runId }).first();
       if (!run) return;
       // The policy is read once per pass; the step that depends on its latest state (the handle
