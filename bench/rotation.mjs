@@ -228,7 +228,7 @@ bumps the environment version.
 Statements per run: **${perRun.toFixed(1)}** (every statement PostgreSQL executed — the engine's, the
 provider's, the audit's, Agenda's — while ${COUNT_RUNS} of the policies fell due once more with
 statement logging on, divided by ${COUNT_RUNS}; the bench's own polling left out; not timed). By
-kind: ${kinds}. A statement is one round trip (BEGIN and COMMIT count as statements).
+kind: ${kinds}. A statement is one round trip (BEGIN and COMMIT count as statements), except a run's lock and first read: two statements sent as one query.
 `;
   await writeFile(join(here, 'RESULTS-rotation.md'), md);
   console.log('wrote bench/RESULTS-rotation.md');

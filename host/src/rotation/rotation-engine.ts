@@ -79,8 +79,10 @@ interface Target {
  *
  *   due → rotating → stored → pending_revocation → done, or error
  *
- * Each step is committed before the next begins, and each is safe to repeat, so a run resumes
- * wherever a crash left it. A run is executed by one process at a time (a session advisory lock
+ * Each step is committed before the next begins (or together with it, in one statement, where
+ * nothing happens between them: see #markStored), and each is safe to repeat, so a run resumes
+ * wherever a crash left it. A transition and the policy's mirror of the run state are written by
+ * one statement. A run is executed by one process at a time (a session advisory lock
  * on a dedicated connection, released by PostgreSQL if the process dies); a policy has at most
  * one active run (a partial unique index) and one run per due time (a unique key).
  *
