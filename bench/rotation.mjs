@@ -3,7 +3,7 @@
 // from the due moment to the last value stored, and the due-to-started latency of each run.
 // Writes bench/RESULTS-rotation.md. Run `npm run build` first; then `node bench/rotation.mjs`.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -50,7 +50,9 @@ async function startReplica(dir, databaseUrl) {
     KEYGATE_LOG_LEVEL: 'warn',
     PORT: String(port),
   };
-  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  // BENCH_NODE_ARGS: extra node flags for the replicas, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+  const child = spawn(process.execPath, [...nodeArgs, main], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   await waitReady(`${url}/readyz`);
   return { child, url };
@@ -69,7 +71,20 @@ function percentile(sorted, p) {
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'keygate-bench-rotation-'));
-const postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), ephemeral: true, fast: false });
+// Statement log lines of the counting round (see below), by application name.
+let counting = false;
+const statements = new Map();
+const onLog = (chunk) => {
+  if (!counting) return;
+  for (const line of String(chunk).split('\n')) {
+    const m = /^([^|]*)\|.*LOG:\s+(statement|execute [^:]*):\s+(\w+)/.exec(line);
+    if (!m) continue;
+    if (process.env.BENCH_STATEMENT_LOG) appendFileSync(process.env.BENCH_STATEMENT_LOG, `${line}\n`);
+    const key = `${m[1] || 'host'} ${m[3].toUpperCase()}`;
+    statements.set(key, (statements.get(key) ?? 0) + 1);
+  }
+};
+const postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), ephemeral: true, fast: false, onLog });
 const admin = new pg.Client({ connectionString: postgres.url });
 await admin.connect();
 await admin.query('CREATE DATABASE keygate');
@@ -86,7 +101,7 @@ await writeFile(
 );
 
 const replicas = [];
-const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+const db = new pg.Pool({ connectionString: databaseUrl, max: 2, application_name: 'bench' });
 try {
   for (let i = 0; i < REPLICAS; i++) replicas.push(await startReplica(dir, databaseUrl));
   const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
@@ -146,6 +161,46 @@ try {
     startMax: Math.round(starts[starts.length - 1]),
   };
   console.log(result);
+
+  // Counting round, not timed: statement logging on, COUNT_RUNS of the policies fall due once
+  // more, and every statement PostgreSQL executes until they are done is counted — the runs',
+  // Agenda's, the audit's; only the bench's own polling is left out.
+  const COUNT_RUNS = Math.min(100, POLICIES);
+  await db.query(`ALTER SYSTEM SET log_statement = 'all'`);
+  await db.query(`ALTER SYSTEM SET log_line_prefix = '%a|'`);
+  await db.query('SELECT pg_reload_conf()');
+  await new Promise((r) => setTimeout(r, 500));
+  const { rows: picked } = await db.query('SELECT id FROM rotation_policies ORDER BY secret_key LIMIT $1', [COUNT_RUNS]);
+  const ids = picked.map((r) => r.id);
+  const againAt = new Date(Date.now() + 2000);
+  counting = true;
+  await db.query('UPDATE rotation_policies SET next_rotation_at = $1 WHERE id = ANY($2)', [againAt, ids]);
+  await db.query(`UPDATE keygate_jobs SET next_run_at = $1 WHERE name = 'keygate.rotation.policy' AND data->>'policyId' = ANY($2)`, [againAt, ids]);
+  for (;;) {
+    const { rows } = await db.query(`SELECT count(*)::int AS n FROM rotation_runs WHERE state IN ('done', 'error') AND due_at = $1`, [againAt]);
+    if (rows[0].n >= COUNT_RUNS) break;
+    if (Date.now() - againAt.getTime() > TIMEOUT_MS) throw new Error('counting round did not finish');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await new Promise((r) => setTimeout(r, 300)); // the last log lines
+  counting = false;
+  await db.query('ALTER SYSTEM RESET log_statement');
+  await db.query('ALTER SYSTEM RESET log_line_prefix');
+  await db.query('SELECT pg_reload_conf()');
+  let hostStatements = 0;
+  const byKind = {};
+  for (const [key, n] of statements) {
+    const [app, kind] = key.split(' ');
+    if (app === 'bench') continue;
+    hostStatements += n;
+    byKind[kind] = (byKind[kind] ?? 0) + n;
+  }
+  const perRun = hostStatements / COUNT_RUNS;
+  const kinds = Object.entries(byKind)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ${(n / COUNT_RUNS).toFixed(1)}`)
+    .join(', ');
+  console.log({ countRuns: COUNT_RUNS, statementsPerRun: perRun, kinds });
   const pass = (ok) => (ok ? 'met' : '**missed**');
   const md = `# Rotation benchmark
 
@@ -169,6 +224,11 @@ Agenda job — to the same moment T, ${DUE_IN_MS / 1000} s ahead, and waits for 
 "Started" is the run's \`started_at\` (the due → rotating transition, after the compare-and-set
 version was read); "done" is \`finished_at\`. Every run writes one value, one audit row per step and
 bumps the environment version.
+
+Statements per run: **${perRun.toFixed(1)}** (every statement PostgreSQL executed — the engine's, the
+provider's, the audit's, Agenda's — while ${COUNT_RUNS} of the policies fell due once more with
+statement logging on, divided by ${COUNT_RUNS}; the bench's own polling left out; not timed). By
+kind: ${kinds}. A statement is one round trip (BEGIN and COMMIT count as statements), except a run's lock and first read: two statements sent as one query.
 `;
   await writeFile(join(here, 'RESULTS-rotation.md'), md);
   console.log('wrote bench/RESULTS-rotation.md');

@@ -102,6 +102,38 @@ describe('run transitions', () => {
     expect((await policyRow('T_DONE')).last_run_state).toBe('done');
   });
 
+  it('a lock-and-read that fails leaves no advisory lock behind', async () => {
+    // Not a uuid: the read after the lock fails, so the engine cannot know the lock's fate and
+    // must drop the connection (which releases whatever it held) rather than pool it.
+    await h.host.services.rotation.engine.processRun('not-a-run-id');
+    const locks = async () => Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory'`)).rows[0]!.n);
+    for (let i = 0; i < 40 && (await locks()) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await locks()).toBe(0);
+    // And the engine goes on working.
+    const { runId } = await dueRun('T_AFTER_BAD_ID');
+    await step(runId);
+    expect(await run(runId)).toMatchObject({ state: 'rotating' });
+  });
+
+  it('a run that may go on makes rotating → stored → done in one write when there is nothing to revoke', async () => {
+    const { runId, before } = await dueRun('T_THROUGH');
+    await step(runId);
+    const envBefore = ((await h.api('GET', `${env}/secrets/version`)).body as Json).version as number;
+    // Unbounded: the store and the finish are one statement, so no state lies between them.
+    await h.host.services.rotation.engine.processRun(runId);
+    const after = await secret('T_THROUGH');
+    expect(Number(after.version)).toBe(Number(before.version) + 1);
+    const r = await run(runId);
+    expect(r).toMatchObject({ state: 'done', stored_version: after.version, old_handle: null, attempt: 1 });
+    expect(r.stored_at).not.toBeNull();
+    expect((r.finished_at as Date).getTime()).toBe((r.stored_at as Date).getTime());
+    const policy = await policyRow('T_THROUGH');
+    expect(policy).toMatchObject({ last_run_id: runId, last_run_state: 'done', last_error: null });
+    expect(((await h.api('GET', `${env}/secrets/version`)).body as Json).version).toBe(envBefore + 1);
+    const { rows: audit } = await db.query<{ action: string }>(`SELECT action FROM audit_events WHERE details->>'runId' = $1 ORDER BY seq`, [runId]);
+    expect(audit.map((a) => a.action)).toEqual(['rotation.started', 'rotation.succeeded']);
+  });
+
   it('resuming a run whose value was stored before the crash keeps that value (no second one)', async () => {
     const { runId, before } = await dueRun('T_RESUME_STORED');
     await step(runId);

@@ -79,8 +79,10 @@ interface Target {
  *
  *   due → rotating → stored → pending_revocation → done, or error
  *
- * Each step is committed before the next begins, and each is safe to repeat, so a run resumes
- * wherever a crash left it. A run is executed by one process at a time (a session advisory lock
+ * Each step is committed before the next begins (or together with it, in one statement, where
+ * nothing happens between them: see #markStored), and each is safe to repeat, so a run resumes
+ * wherever a crash left it. A transition and the policy's mirror of the run state are written by
+ * one statement. A run is executed by one process at a time (a session advisory lock
  * on a dedicated connection, released by PostgreSQL if the process dies); a policy has at most
  * one active run (a partial unique index) and one run per due time (a unique key).
  *
@@ -113,7 +115,10 @@ export class RotationEngine {
    * keyed by the due time they serve, so several replicas noticing the same due policy create one.
    */
   async requestRun(policy: PolicyRow, trigger: RunRow['trigger'], actor: RunActor, dueAt: Date = this.#d.clock.now()): Promise<{ run: RunRow; created: boolean }> {
-    const inserted = await this.#d.knex<RunRow>('rotation_runs')
+    const k = this.#d.knex;
+    // The run and the policy's pointer to it commit together (one statement), so a crash can never
+    // leave a run the policy's status does not mention.
+    const insert = k<RunRow>('rotation_runs')
       .insert({
         tenant_id: policy.tenant_id,
         policy_id: policy.id,
@@ -129,10 +134,12 @@ export class RotationEngine {
       .onConflict()
       .ignore()
       .returning('*');
-    if (inserted[0]) {
-      await this.#d.knex<PolicyRow>('rotation_policies').where({ id: policy.id }).update({ last_run_id: inserted[0].id, last_run_state: 'due', updated_at: this.#d.clock.now() });
-      return { run: inserted[0], created: true };
-    }
+    const inserted: RunRow[] = await k
+      .with('ins', insert)
+      .with('pol', k.raw(`UPDATE rotation_policies p SET last_run_id = ins.id, last_run_state = 'due', updated_at = ? FROM ins WHERE p.id = ins.policy_id`, [this.#d.clock.now()]))
+      .select('*')
+      .from('ins');
+    if (inserted[0]) return { run: inserted[0], created: true };
     const existing = await this.#d.knex<RunRow>('rotation_runs')
       .where({ policy_id: policy.id })
       .andWhere((q) => q.whereIn('state', ACTIVE_RUN_STATES).orWhere({ due_at: dueAt }))
@@ -144,15 +151,17 @@ export class RotationEngine {
 
   /** The policy's own job fired (or the sweep found it due): start and run its rotation. */
   async processPolicy(policyId: string): Promise<void> {
-    const policy = await this.#d.knex<PolicyRow>('rotation_policies').where({ id: policyId }).first();
-    if (!policy || !policy.enabled) return;
+    // The joined read the run needs anyway, so the run does not read the policy a second time.
+    const target = await this.#target(policyId);
+    const policy = target?.policy;
+    if (!target || !policy || !policy.enabled) return;
     const now = this.#d.clock.now();
     if (policy.next_rotation_at.getTime() > now.getTime()) {
       await this.#wakeups.policyAt(policy.id, policy.next_rotation_at);
       return;
     }
     const { run } = await this.requestRun(policy, 'schedule', SCHEDULER, policy.next_rotation_at);
-    await this.processRun(run.id);
+    await this.#processRun(run.id, Number.POSITIVE_INFINITY, target);
   }
 
   /**
@@ -181,6 +190,10 @@ export class RotationEngine {
    * process holds is left alone.
    */
   async processRun(runId: string, maxSteps = Number.POSITIVE_INFINITY): Promise<void> {
+    await this.#processRun(runId, maxSteps, undefined);
+  }
+
+  async #processRun(runId: string, maxSteps: number, known: Target | undefined): Promise<void> {
     await this.#acquireSlot();
     try {
       let client: pg.PoolClient;
@@ -193,10 +206,17 @@ export class RotationEngine {
       }
       let broken = false;
       try {
-        const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS ok', [LOCK_CLASS, runId]);
-        if (!rows[0]?.ok) return;
+        let locked: { run: RunRow | undefined } | undefined;
         try {
-          await this.#advance(runId, maxSteps);
+          locked = await this.#lockAndRead(client, runId);
+        } catch (error) {
+          // Whether the lock was granted before the failure is unknown: the connection must go.
+          broken = true;
+          throw error;
+        }
+        if (!locked) return;
+        try {
+          await this.#advance(runId, maxSteps, known, locked.run);
         } finally {
           await client.query('SELECT pg_advisory_unlock($1::int, hashtext($2))', [LOCK_CLASS, runId]).catch(() => {
             broken = true;
@@ -213,28 +233,55 @@ export class RotationEngine {
     }
   }
 
-  async #advance(runId: string, maxSteps: number): Promise<void> {
-    let target: Target | undefined;
+  /**
+   * Takes the run's lock and reads the run in one round trip: two statements in one simple query.
+   * The read is a statement of its own, so under READ COMMITTED its snapshot is taken after the
+   * lock was granted: it sees every transition the previous holder committed before releasing the
+   * lock. Undefined when another process holds the run.
+   */
+  async #lockAndRead(client: pg.PoolClient, runId: string): Promise<{ run: RunRow | undefined } | undefined> {
+    const id = client.escapeLiteral(runId);
+    const results = (await client.query(`SELECT pg_try_advisory_lock(${LOCK_CLASS}, hashtext(${id})) AS ok; SELECT * FROM rotation_runs WHERE id = ${id}`)) as unknown as [
+      pg.QueryResult<{ ok: boolean }>,
+      pg.QueryResult<RunRow>,
+    ];
+    if (!results[0].rows[0]?.ok) return undefined;
+    return { run: results[1].rows[0] };
+  }
+
+  async #advance(runId: string, maxSteps: number, known: Target | undefined, first: RunRow | undefined): Promise<void> {
+    let target = known;
+    let run = first;
+    if (!run) return;
     for (let steps = 0; steps < maxSteps; steps++) {
-      // Re-read under the lock: another process may have advanced it since it was listed.
-      const run = await this.#d.knex<RunRow>('rotation_runs').where({ id: runId }).first();
+      // Read under the lock (with it, the first time): another process may have advanced it
+      // since it was listed. After that the row each transition returned is current: every
+      // transition happens under this lock and is conditional on the state it starts from, so a
+      // row changed behind our back (policy deleted, run taken over after a lost lock) makes the
+      // transition match nothing, and the run is read again.
+      run ??= await this.#d.knex<RunRow>('rotation_runs').where({ id: runId }).first();
       if (!run) return;
       // The policy is read once per pass; the step that depends on its latest state (the handle
-      // to revoke) reads it again inside its transaction.
+      // to revoke) reads it again inside its statement.
       target ??= await this.#target(run.policy_id);
       if (!target) return;
-      const next = await this.#step(run, target);
-      if (!next) return;
+      // Two transitions may be made as one where a step is allowed to run on (see #markStored).
+      const next = await this.#step(run, target, steps + 1 < maxSteps);
+      if (next === false) return;
+      run = next === true ? undefined : next;
     }
   }
 
-  /** Performs one transition; true when the run can go on at once. */
-  async #step(run: RunRow, target: Target): Promise<boolean> {
+  /**
+   * Performs one transition: the run row after it when the run can go on at once, `true` when it
+   * can go on but must be read again first, `false` when it stops here.
+   */
+  async #step(run: RunRow, target: Target, mayGoOn: boolean): Promise<RunRow | boolean> {
     switch (run.state) {
       case 'due':
         return this.#begin(run, target);
       case 'rotating':
-        return this.#rotateAndStore(run, target);
+        return this.#rotateAndStore(run, target, mayGoOn);
       case 'stored':
         return this.#afterStore(run, target);
       case 'pending_revocation':
@@ -245,8 +292,33 @@ export class RotationEngine {
     }
   }
 
+  /**
+   * Moves the run from one of `from` and, in the same statement, the policy's mirror of the run
+   * state (only while this run is the policy's latest). One statement is one transaction: the two
+   * can no longer disagree after a crash, which two statements allowed. Returns the updated run,
+   * or undefined when the run was not in `from` (nothing was written).
+   */
+  async #transition(run: RunRow, from: readonly RunRow['state'][], patch: Partial<RunRow>, policy?: { state: RunRow['state']; extra?: Partial<PolicyRow> }): Promise<RunRow | undefined> {
+    const k = this.#d.knex;
+    const now = this.#d.clock.now();
+    const moved = k<RunRow>('rotation_runs')
+      .where({ id: run.id })
+      .whereIn('state', from)
+      .update({ ...patch, updated_at: now })
+      .returning('*');
+    if (!policy) return ((await moved) as RunRow[])[0];
+    const mirror = k<PolicyRow>('rotation_policies')
+      .where({ id: run.policy_id })
+      // Only the latest run speaks for the policy: an older run finishing late must not hide a newer one.
+      .andWhere((q) => q.where({ last_run_id: run.id }).orWhereNull('last_run_id'))
+      .whereExists(k.select(k.raw('1')).from('moved'))
+      .update({ last_run_id: run.id, last_run_state: policy.state, updated_at: now, ...policy.extra });
+    const rows: RunRow[] = await k.with('moved', moved).with('mirror', mirror).select('*').from('moved');
+    return rows[0];
+  }
+
   /** due → rotating: remember the provider's current version, the compare-and-set precondition. */
-  async #begin(run: RunRow, target: Target): Promise<boolean> {
+  async #begin(run: RunRow, target: Target): Promise<RunRow | boolean> {
     let current: { exists: boolean; version: string | null };
     try {
       const session = await this.#d.registry.session(target.provider);
@@ -255,19 +327,15 @@ export class RotationEngine {
       await this.#fail(run, target, 'rotation', error);
       return false;
     }
-    const now = this.#d.clock.now();
-    const moved = await this.#d.knex<RunRow>('rotation_runs')
-      .where({ id: run.id, state: 'due' })
-      .update({ state: 'rotating', base_exists: current.exists, base_version: current.version, started_at: now, updated_at: now });
-    if (moved === 0) return true;
-    await this.#policyState(target.policy.id, run.id, 'rotating');
-    await this.#record(run, target, 'rotation.started', 'success', { trigger: run.trigger });
-    this.#emit('rotation.started', run, target, { trigger: run.trigger });
-    return true;
+    const moved = await this.#transition(run, ['due'], { state: 'rotating', base_exists: current.exists, base_version: current.version, started_at: this.#d.clock.now() }, { state: 'rotating' });
+    if (!moved) return true;
+    await this.#record(moved, target, 'rotation.started', 'success', { trigger: moved.trigger });
+    this.#emit('rotation.started', moved, target, { trigger: moved.trigger });
+    return moved;
   }
 
   /** rotating → stored: get a value from the strategy and write it to the provider, once. */
-  async #rotateAndStore(run: RunRow, target: Target): Promise<boolean> {
+  async #rotateAndStore(run: RunRow, target: Target, mayGoOn: boolean): Promise<RunRow | boolean> {
     const strategy = this.#d.strategies.get(run.strategy);
     const ref = this.#ref(target);
     try {
@@ -276,7 +344,7 @@ export class RotationEngine {
       // Resume: the value this run was storing may already be there.
       if (run.new_value_hmac !== null) {
         const already = await this.#retry(run, null, () => this.#storedVersion(session, ref, run.new_value_hmac!));
-        if (already.stored) return this.#markStored(run, target, already.version, run.new_handle, run.new_value_hmac);
+        if (already.stored) return this.#markStored(run, target, already.version, run.new_handle, run.new_value_hmac, mayGoOn);
       }
       const settings = strategySettings(target.policy, this.#d.keyring, this.#d.clock.now());
       const result = await this.#retry(run, 'attempt', () =>
@@ -284,11 +352,11 @@ export class RotationEngine {
       );
       const hmac = this.#d.audit.valueHmac(result.newValue.reveal());
       // Committed before the write: after a crash this is how the run recognises its own value.
-      await this.#d.knex<RunRow>('rotation_runs')
-        .where({ id: run.id, state: 'rotating' })
-        .update({ new_value_hmac: hmac, new_handle: result.newHandle ?? null, updated_at: this.#d.clock.now() });
+      const recorded = await this.#transition(run, ['rotating'], { new_value_hmac: hmac, new_handle: result.newHandle ?? null });
+      // Not rotating any more (failed or taken over elsewhere): nothing may be written.
+      if (!recorded) return true;
       const version = await this.#retry(run, null, () => this.#write(session, ref, result.newValue, run, hmac));
-      return this.#markStored(run, target, version, result.newHandle ?? null, hmac);
+      return this.#markStored(run, target, version, result.newHandle ?? null, hmac, mayGoOn);
     } catch (error) {
       await this.#fail(run, target, 'rotation', error);
       return false;
@@ -320,60 +388,79 @@ export class RotationEngine {
     }
   }
 
-  async #markStored(run: RunRow, target: Target, version: string | null, newHandle: string | null, valueHmac: string): Promise<boolean> {
+  /**
+   * rotating → stored, with everything that goes with it, as one statement (one transaction): the
+   * run's new state, the policy's schedule and handle, the secret's metadata and the environment
+   * version readers watch. Atomic as the explicit transaction it replaces, in one round trip
+   * instead of seven; the policy row is locked first (FOR UPDATE), as before, so the handle this
+   * run will revoke is the one current when the new one replaced it.
+   *
+   * When there will be nothing to revoke (no previous handle, or a strategy that cannot revoke)
+   * and the run may go on, the statement also makes stored → done, the transition #afterStore
+   * would make next with nothing in between: the same rows end in the same state, and a crash
+   * leaves either the run before the store (rotating, resumed by its value's HMAC) or the finished
+   * run, never a third state.
+   */
+  async #markStored(run: RunRow, target: Target, version: string | null, newHandle: string | null, valueHmac: string, mayGoOn: boolean): Promise<RunRow | boolean> {
     const now = this.#d.clock.now();
     const policy = target.policy;
-    const moved = await this.#d.knex.transaction(async (trx) => {
-      const current = await trx<PolicyRow>('rotation_policies').where({ id: policy.id }).forUpdate().first();
-      const n = await trx<RunRow>('rotation_runs')
-        .where({ id: run.id, state: 'rotating' })
-        .update({ state: 'stored', stored_version: version, new_handle: newHandle, old_handle: current?.current_handle ?? null, stored_at: now, updated_at: now });
-      if (n === 0 || !current) return undefined;
-      const nextRotationAt = new Date(now.getTime() + current.interval_days * DAY_MS);
-      await trx<PolicyRow>('rotation_policies')
-        .where({ id: policy.id })
-        .update({
-          current_handle: newHandle,
-          last_rotated_at: now,
-          next_rotation_at: nextRotationAt,
-          last_run_id: run.id,
-          last_run_state: 'stored',
-          last_error: null,
-          updated_at: now,
-        });
-      // Readers (SDK watchers, `keygate run --watch`) notice a new value through the environment version.
-      await trx('secret_metadata')
-        .insert({ environment_id: policy.environment_id, provider_id: policy.provider_id, key: policy.secret_key })
-        .onConflict(['environment_id', 'provider_id', 'key'])
-        .merge({ updated_at: now });
-      await trx('environments').where({ id: policy.environment_id }).update({ secrets_version: trx.raw('secrets_version + 1'), secrets_modified_at: now });
-      return { enabled: current.enabled, nextRotationAt };
-    });
-    if (!moved) return true;
-    const details = { trigger: run.trigger, attempts: run.attempt, ...(version === null ? {} : { version }), ...(newHandle === null ? {} : { newHandle }) };
+    const canRevoke = this.#d.strategies.get(run.strategy)?.revoke !== undefined;
+    const { rows } = await this.#d.knex.raw<{ rows: Array<RunRow & { _enabled: boolean; _next_rotation_at: Date }> }>(
+      `WITH cur AS (
+         SELECT id, current_handle, interval_days FROM rotation_policies WHERE id = ? FOR UPDATE
+       ), next AS (
+         SELECT CASE WHEN CAST(? AS boolean) AND (cur.current_handle IS NULL OR NOT CAST(? AS boolean)) THEN 'done' ELSE 'stored' END AS state FROM cur
+       ), moved AS (
+         UPDATE rotation_runs r
+         SET state = next.state, stored_version = ?, new_handle = ?, old_handle = cur.current_handle, stored_at = ?, updated_at = ?,
+             finished_at = CASE WHEN next.state = 'done' THEN CAST(? AS timestamptz) END
+         FROM cur, next WHERE r.id = ? AND r.state = 'rotating'
+         RETURNING r.*
+       ), pol AS (
+         UPDATE rotation_policies p
+         SET current_handle = ?, last_rotated_at = ?, next_rotation_at = CAST(? AS timestamptz) + cur.interval_days * interval '86400 seconds',
+             last_run_id = moved.id, last_run_state = moved.state, last_error = NULL, updated_at = ?
+         FROM cur, moved WHERE p.id = cur.id
+         RETURNING p.enabled, p.next_rotation_at
+       ), meta AS (
+         INSERT INTO secret_metadata (environment_id, provider_id, key)
+         SELECT ?, ?, ? FROM moved
+         ON CONFLICT (environment_id, provider_id, key) DO UPDATE SET updated_at = ?
+       ), env AS (
+         -- Readers (SDK watchers, \`keygate run --watch\`) notice a new value through the environment version.
+         UPDATE environments SET secrets_version = secrets_version + 1, secrets_modified_at = ?
+         WHERE id = ? AND EXISTS (SELECT 1 FROM moved)
+       )
+       SELECT moved.*, pol.enabled AS _enabled, pol.next_rotation_at AS _next_rotation_at FROM moved, pol`,
+      [policy.id, mayGoOn, canRevoke, version, newHandle, now, now, now, run.id, newHandle, now, now, now, policy.environment_id, policy.provider_id, policy.secret_key, now, now, policy.environment_id],
+    );
+    const row = rows[0];
+    if (!row) return true;
+    const { _enabled: enabled, _next_rotation_at: nextRotationAt, ...stored } = row;
+    const details = { trigger: stored.trigger, attempts: stored.attempt, ...(version === null ? {} : { version }), ...(newHandle === null ? {} : { newHandle }) };
     // The value's HMAC (audit key), as secret writes record it: which value, never the value.
-    await this.#record(run, target, 'rotation.succeeded', 'success', { ...details, valueHmac });
-    this.#emit('rotation.succeeded', run, target, details);
-    if (moved.enabled) await this.#wakeups.policyAt(policy.id, moved.nextRotationAt);
-    return true;
+    await this.#record(stored, target, 'rotation.succeeded', 'success', { ...details, valueHmac });
+    this.#emit('rotation.succeeded', stored, target, details);
+    if (enabled) await this.#wakeups.policyAt(policy.id, nextRotationAt);
+    return stored.state === 'done' ? false : stored;
   }
 
   /** stored → pending_revocation (a webhook handle to retire) or done. */
-  async #afterStore(run: RunRow, target: Target): Promise<boolean> {
+  async #afterStore(run: RunRow, target: Target): Promise<RunRow | boolean> {
     const strategy = this.#d.strategies.get(run.strategy);
     const now = this.#d.clock.now();
     if (run.old_handle !== null && strategy?.revoke !== undefined) {
       const days = target.policy.revoke_previous_after_days ?? 0;
       const revokeAt = new Date((run.stored_at ?? now).getTime() + days * DAY_MS);
-      const moved = await this.#d.knex<RunRow>('rotation_runs').where({ id: run.id, state: 'stored' }).update({ state: 'pending_revocation', revoke_at: revokeAt, updated_at: now });
-      if (moved > 0) {
-        await this.#policyState(target.policy.id, run.id, 'pending_revocation', { revocation_due_at: revokeAt });
-        if (revokeAt.getTime() > now.getTime()) await this.#wakeups.runAt(run.id, revokeAt);
+      const moved = await this.#transition(run, ['stored'], { state: 'pending_revocation', revoke_at: revokeAt }, { state: 'pending_revocation', extra: { revocation_due_at: revokeAt } });
+      if (!moved) return true;
+      if (revokeAt.getTime() > now.getTime()) {
+        await this.#wakeups.runAt(run.id, revokeAt);
+        return false;
       }
-      return revokeAt.getTime() <= now.getTime();
+      return moved;
     }
-    const moved = await this.#d.knex<RunRow>('rotation_runs').where({ id: run.id, state: 'stored' }).update({ state: 'done', finished_at: now, updated_at: now });
-    if (moved > 0) await this.#policyState(target.policy.id, run.id, 'done');
+    await this.#transition(run, ['stored'], { state: 'done', finished_at: now }, { state: 'done' });
     return false;
   }
 
@@ -407,18 +494,16 @@ export class RotationEngine {
       // A refusal (4xx) ends the run; the operator has to look at it.
       const again = !isKeygateError(error) || error.retryable;
       const retryAt = new Date(done.getTime() + RETRY_AFTER_ERROR_MS);
-      const moved = await this.#d.knex<RunRow>('rotation_runs')
-        .where({ id: run.id, state: 'pending_revocation' })
-        .update(
-          again
-            ? { revoke_at: retryAt, last_error: `revocation: ${text}`, updated_at: done }
-            : { state: 'error', last_error: `revocation: ${text}`, finished_at: done, updated_at: done },
-        );
-      if (moved > 0) {
-        await this.#policyState(target.policy.id, run.id, 'error', {
-          last_error: `revocation of the previous credential failed: ${text}${again ? ' (will be tried again)' : ''}`,
-          revocation_due_at: again ? retryAt : null,
-        });
+      const moved = await this.#transition(
+        run,
+        ['pending_revocation'],
+        again ? { revoke_at: retryAt, last_error: `revocation: ${text}` } : { state: 'error', last_error: `revocation: ${text}`, finished_at: done },
+        {
+          state: 'error',
+          extra: { last_error: `revocation of the previous credential failed: ${text}${again ? ' (will be tried again)' : ''}`, revocation_due_at: again ? retryAt : null },
+        },
+      );
+      if (moved) {
         await this.#record(run, target, 'revocation.failed', 'error', { ...details, error: text, willRetry: again });
         this.#emit('revocation.failed', run, target, { ...details, error: text, willRetry: again });
         if (again) await this.#wakeups.runAt(run.id, retryAt);
@@ -426,9 +511,8 @@ export class RotationEngine {
       return false;
     }
     const done = this.#d.clock.now();
-    const moved = await this.#d.knex<RunRow>('rotation_runs').where({ id: run.id, state: 'pending_revocation' }).update({ state: 'done', finished_at: done, updated_at: done });
-    if (moved > 0) {
-      await this.#policyState(target.policy.id, run.id, 'done', { revocation_due_at: null });
+    const moved = await this.#transition(run, ['pending_revocation'], { state: 'done', finished_at: done }, { state: 'done', extra: { revocation_due_at: null } });
+    if (moved) {
       await this.#record(run, target, 'revocation.done', 'success', details);
       this.#emit('revocation.done', run, target, details);
     }
@@ -439,25 +523,13 @@ export class RotationEngine {
   async #fail(run: RunRow, target: Target, phase: 'rotation', error: unknown): Promise<void> {
     const text = errorText(error);
     const now = this.#d.clock.now();
-    const moved = await this.#d.knex<RunRow>('rotation_runs')
-      .where({ id: run.id })
-      .whereIn('state', ['due', 'rotating'])
-      .update({ state: 'error', last_error: text, finished_at: now, updated_at: now });
-    if (moved === 0) return;
     const retryAt = new Date(now.getTime() + RETRY_AFTER_ERROR_MS);
-    await this.#policyState(target.policy.id, run.id, 'error', { last_error: text, next_rotation_at: retryAt });
+    const moved = await this.#transition(run, ['due', 'rotating'], { state: 'error', last_error: text, finished_at: now }, { state: 'error', extra: { last_error: text, next_rotation_at: retryAt } });
+    if (!moved) return;
     this.#d.logger.warn('rotation failed', { runId: run.id, policyId: target.policy.id, phase, error: text });
     await this.#record(run, target, 'rotation.failed', 'error', { trigger: run.trigger, error: text });
     this.#emit('rotation.failed', run, target, { trigger: run.trigger, error: text });
     if (target.policy.enabled) await this.#wakeups.policyAt(target.policy.id, retryAt);
-  }
-
-  async #policyState(policyId: string, runId: string, state: RunRow['state'], extra: Partial<PolicyRow> = {}): Promise<void> {
-    // Only the latest run speaks for the policy: an older run finishing late must not hide a newer one.
-    await this.#d.knex<PolicyRow>('rotation_policies')
-      .where({ id: policyId })
-      .andWhere((q) => q.where({ last_run_id: runId }).orWhereNull('last_run_id'))
-      .update({ last_run_id: runId, last_run_state: state, updated_at: this.#d.clock.now(), ...extra });
   }
 
   /**

@@ -1,8 +1,9 @@
 import type pg from 'pg';
 import { Agenda } from 'agenda';
-import { PostgresBackend, PostgresNotificationChannel } from '@agendajs/postgres-backend';
+import { PostgresBackend } from '@agendajs/postgres-backend';
 import type { Clock, Logger } from '@keygate/core';
 import { AGENDA_TABLE } from '../db/migrations/0010-rotation.js';
+import { JobNotificationChannel } from './job-notifications.js';
 import type { RotationEngine, RotationWakeups } from './rotation-engine.js';
 
 export const POLICY_JOB = 'keygate.rotation.policy';
@@ -51,7 +52,7 @@ export class RotationScheduler implements RotationWakeups {
     const logger = options.logger.child({ component: 'rotation-scheduler' });
     // Our own LISTEN/NOTIFY channel, so its connection errors (PostgreSQL restarting or stopping
     // under it) are logged rather than thrown as an unhandled 'error' event that ends the process.
-    const channel = new PostgresNotificationChannel({ pool: options.pool, channelName: AGENDA_TABLE });
+    const channel = new JobNotificationChannel({ pool: options.pool, channelName: AGENDA_TABLE, processEveryMs: options.processEveryMs });
     channel.on('error', (error: unknown) => logger.warn('job notification channel error', { error: error instanceof Error ? error.message : String(error) }));
     const agenda = new Agenda({
       backend: new PostgresBackend({ pool: options.pool, tableName: AGENDA_TABLE, ensureSchema: false, disableNotifications: true }),
