@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { freePort, startEmbeddedPostgres } from '@keygate/host';
+import { randomApiKey, waitReady, stop, percentile } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const main = join(here, '..', 'host/dist/main.js');
@@ -22,21 +23,8 @@ const POLICIES = Number(process.env.BENCH_POLICIES ?? 1000);
 const REPLICAS = 2;
 const DUE_IN_MS = 5000;
 const TIMEOUT_MS = 180_000;
-const apiKey = `bax-${randomBytes(16).toString('hex')}-${randomBytes(32).toString('hex')}`;
+const apiKey = randomApiKey();
 const masterKey = randomBytes(32).toString('base64');
-
-async function waitReady(url) {
-  const until = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(url)).status === 200) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > until) throw new Error(`${url} not ready`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function startReplica(dir, databaseUrl) {
   const port = await freePort();
@@ -56,18 +44,6 @@ async function startReplica(dir, databaseUrl) {
   const url = `http://127.0.0.1:${port}`;
   await waitReady(`${url}/readyz`);
   return { child, url };
-}
-
-function stop(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'keygate-bench-rotation-'));
