@@ -2,10 +2,8 @@ import { KeygateError, NotFoundError } from '@keygate/core';
 import type { components } from '../generated/openapi.js';
 import type { HandlerTable } from '../http/operations.js';
 import type { HostServices } from '../host-services.js';
-import type { RequestContext } from '../http/request-context.js';
-import { authorize } from '../auth/policy.js';
+import { environmentById, type EnvironmentIds } from '../environments/environment-by-id.js';
 import { recordAction } from '../audit/record-action.js';
-import { isUuid } from '../shared/refs.js';
 import { page } from '../shared/paging.js';
 import type { TrustDomainRecord } from './trust-domains-store.js';
 
@@ -15,10 +13,6 @@ type IdentityHandlers = Pick<
 >;
 type TrustDomain = components['schemas']['TrustDomain'];
 
-interface DomainEnvironment {
-  id: string;
-  projectId: string;
-}
 
 function toApi(domain: TrustDomainRecord): TrustDomain {
   return {
@@ -38,49 +32,35 @@ function toApi(domain: TrustDomainRecord): TrustDomain {
   };
 }
 
-/**
- * The environment, if it is the caller's tenant's and the caller holds `action` on its keys (a
- * trust domain mints keys, so managing one takes the power to manage keys); otherwise 404.
- */
-async function environmentFor(s: HostServices, ctx: RequestContext, environmentId: string, action: 'apiKeys.read' | 'apiKeys.write'): Promise<DomainEnvironment> {
-  const what = `environment "${environmentId}"`;
-  const row = isUuid(environmentId)
-    ? await s.knex('environments').where({ id: environmentId, tenant_id: ctx.principal.tenantId }).first<{ id: string; project_id: string } | undefined>('id', 'project_id')
-    : undefined;
-  if (!row) throw new NotFoundError(`${what} not found`);
-  authorize(ctx.principal, action, { projectId: row.project_id, environmentId: row.id }, what);
-  return { id: row.id, projectId: row.project_id };
-}
-
 function domainNotFound(id: string): NotFoundError {
   return new NotFoundError(`trust domain "${id}" not found`);
 }
 
 /** Trust domains (management, evaluation) and the keyless token exchanges. */
 export function identityHandlers(s: HostServices): IdentityHandlers {
-  const where = (env: DomainEnvironment) => ({ projectId: env.projectId, environmentId: env.id });
+  const where = (env: EnvironmentIds) => ({ projectId: env.projectId, environmentId: env.id });
   return {
     listTrustDomains: async ({ params, query, ctx }) => {
-      const env = await environmentFor(s, ctx, params.environmentId, 'apiKeys.read');
+      const env = await environmentById(s, ctx, params.environmentId, 'apiKeys.read');
       const { limit, offset } = page(query);
       const { items, total } = await s.identity.domains.list(ctx.principal.tenantId, env.id, limit, offset);
       return { status: 200, body: { items: items.map(toApi), total, limit, offset } };
     },
     createTrustDomain: async ({ params, body, ctx }) => {
-      const env = await environmentFor(s, ctx, params.environmentId, 'apiKeys.write');
+      const env = await environmentById(s, ctx, params.environmentId, 'apiKeys.write');
       const fields = s.identity.inputs.resolve(body);
       const domain = await s.identity.domains.create(ctx.principal.tenantId, env.id, fields).catch(conflictOnName(body.name));
       await recordAction(s.audit, ctx, 'trustDomain.create', 'trust-domain', domain.id, 201, { name: domain.name, provider: domain.provider, issuer: domain.issuer, grantedRole: domain.grantedRole }, where(env));
       return { status: 201, body: toApi(domain) };
     },
     getTrustDomain: async ({ params, ctx }) => {
-      const env = await environmentFor(s, ctx, params.environmentId, 'apiKeys.read');
+      const env = await environmentById(s, ctx, params.environmentId, 'apiKeys.read');
       const domain = await s.identity.domains.find(ctx.principal.tenantId, env.id, params.id);
       if (!domain) throw domainNotFound(params.id);
       return { status: 200, body: toApi(domain) };
     },
     updateTrustDomain: async ({ params, body, ctx }) => {
-      const env = await environmentFor(s, ctx, params.environmentId, 'apiKeys.write');
+      const env = await environmentById(s, ctx, params.environmentId, 'apiKeys.write');
       const fields = s.identity.inputs.resolve(body);
       const domain = await s.identity.domains.update(ctx.principal.tenantId, env.id, params.id, fields).catch(conflictOnName(body.name));
       if (!domain) throw domainNotFound(params.id);
@@ -88,14 +68,14 @@ export function identityHandlers(s: HostServices): IdentityHandlers {
       return { status: 200, body: toApi(domain) };
     },
     deleteTrustDomain: async ({ params, ctx }) => {
-      const env = await environmentFor(s, ctx, params.environmentId, 'apiKeys.write');
+      const env = await environmentById(s, ctx, params.environmentId, 'apiKeys.write');
       const domain = await s.identity.domains.delete(ctx.principal.tenantId, env.id, params.id);
       if (!domain) throw domainNotFound(params.id);
       await recordAction(s.audit, ctx, 'trustDomain.delete', 'trust-domain', domain.id, 204, { name: domain.name }, where(env));
       return { status: 204, body: undefined };
     },
     evaluateTrustDomains: async ({ params, body, ctx }) => {
-      const env = await environmentFor(s, ctx, params.environmentId, 'apiKeys.read');
+      const env = await environmentById(s, ctx, params.environmentId, 'apiKeys.read');
       const evaluation = await s.identity.evaluate(ctx.principal.tenantId, env.id, body.token);
       await recordAction(s.audit, ctx, 'trustDomain.evaluate', 'environment', env.id, 200, { accepted: evaluation.accepted, trustDomainId: evaluation.trustDomainId, replayed: evaluation.replayed }, where(env));
       return { status: 200, body: evaluation };

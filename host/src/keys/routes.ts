@@ -1,12 +1,11 @@
 import { KeygateError, NotFoundError } from '@keygate/core';
 import type { HandlerTable } from '../http/operations.js';
 import type { HostServices } from '../host-services.js';
+import { environmentById, type EnvironmentIds } from '../environments/environment-by-id.js';
 import type { RequestContext } from '../http/request-context.js';
 import type { ApiKeyFilter } from '../auth/api-keys.js';
 import { keyManagement, keyToApi } from './key-management.js';
-import { authorize } from '../auth/policy.js';
 import { recordAction } from '../audit/record-action.js';
-import { isUuid } from '../shared/refs.js';
 
 type KeyHandlers = Pick<
   HandlerTable,
@@ -21,26 +20,8 @@ type KeyHandlers = Pick<
 
 const MINUTE_MS = 60_000;
 
-interface KeyEnvironment {
-  id: string;
-  projectId: string;
-}
 
-/**
- * The environment `environmentId` names, if it is one of the caller's tenant and the caller may do
- * `action` on its keys; otherwise 404 (a caller must not learn that an environment exists).
- */
-async function environmentFor(s: HostServices, ctx: RequestContext, environmentId: string, action: 'apiKeys.read' | 'apiKeys.write' | 'secrets.read'): Promise<KeyEnvironment> {
-  const what = `environment "${environmentId}"`;
-  const row = isUuid(environmentId)
-    ? await s.knex('environments').where({ id: environmentId, tenant_id: ctx.principal.tenantId }).first<{ id: string; project_id: string } | undefined>('id', 'project_id')
-    : undefined;
-  if (!row) throw new NotFoundError(`${what} not found`);
-  authorize(ctx.principal, action, { projectId: row.project_id, environmentId: row.id }, what);
-  return { id: row.id, projectId: row.project_id };
-}
-
-function envFilter(ctx: RequestContext, env: KeyEnvironment): ApiKeyFilter {
+function envFilter(ctx: RequestContext, env: EnvironmentIds): ApiKeyFilter {
   return { tenantId: ctx.principal.tenantId, scope: 'environment', environmentId: env.id };
 }
 
@@ -57,29 +38,29 @@ export function keyHandlers(s: HostServices): KeyHandlers {
       return { status: 200, body: ctx.principal.scope === 'personal' ? { ...identity, role: ctx.principal.role } : identity };
     },
     listEnvironmentApiKeys: async ({ params, query, ctx }) => {
-      const env = await environmentFor(s, ctx, params.environmentId, 'apiKeys.read');
+      const env = await environmentById(s, ctx, params.environmentId, 'apiKeys.read');
       return { status: 200, body: await manage.list(envFilter(ctx, env), query) };
     },
     createEnvironmentApiKey: async ({ params, body, ctx }) => {
-      const env = await environmentFor(s, ctx, params.environmentId, 'apiKeys.write');
+      const env = await environmentById(s, ctx, params.environmentId, 'apiKeys.write');
       const key = { scope: 'environment' as const, role: body.role ?? 'Consumer', projectId: env.projectId, environmentId: env.id };
       return { status: 201, body: await manage.create(ctx, key, body, { details: { environmentId: env.id } }) };
     },
     getEnvironmentApiKey: async ({ params, ctx }) => {
-      const env = await environmentFor(s, ctx, params.environmentId, 'apiKeys.read');
+      const env = await environmentById(s, ctx, params.environmentId, 'apiKeys.read');
       return { status: 200, body: keyToApi(await manage.get(envFilter(ctx, env), params.id)) };
     },
     updateEnvironmentApiKey: async ({ params, body, ctx }) => {
-      const env = await environmentFor(s, ctx, params.environmentId, 'apiKeys.write');
+      const env = await environmentById(s, ctx, params.environmentId, 'apiKeys.write');
       return { status: 200, body: await manage.update(ctx, envFilter(ctx, env), params.id, body, { details: { environmentId: env.id } }) };
     },
     deleteEnvironmentApiKey: async ({ params, ctx }) => {
-      const env = await environmentFor(s, ctx, params.environmentId, 'apiKeys.write');
+      const env = await environmentById(s, ctx, params.environmentId, 'apiKeys.write');
       await manage.delete(ctx, envFilter(ctx, env), params.id, { details: { environmentId: env.id } });
       return { status: 204, body: undefined };
     },
     issueEnvironmentToken: async ({ params, body, ctx }) => {
-      const env = await environmentFor(s, ctx, params.environmentId, 'secrets.read');
+      const env = await environmentById(s, ctx, params.environmentId, 'secrets.read');
       // A token issuing tokens could widen its scopes or outlive itself.
       if (ctx.principal.scopes !== null) {
         throw new KeygateError('NOT_FOUND', `environment "${params.environmentId}" not found`, { extensions: { denied: 'tokens.issue' } });
