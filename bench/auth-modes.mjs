@@ -120,7 +120,9 @@ const env = { ...process.env, KEYGATE_DATA_DIR: dataDir, PORT: String(port), KEY
 delete env.DATABASE_URL;
 delete env.KEYGATE_CONFIG;
 // What `npm start` runs, started directly so that its CPU time can be read.
-const host = spawn(process.execPath, [main], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+// BENCH_NODE_ARGS: extra node flags for the host, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+const host = spawn(process.execPath, [...nodeArgs, main], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
 hostPid = host.pid;
 try {
   await waitReady(`${url}/readyz`, 60_000);
@@ -163,6 +165,7 @@ try {
   results.runs = { bearer: [], signed: [], e2ee: [] };
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [mode, run] of [['bearer', bearer], ['signed', signedRun], ['e2ee', e2ee]]) {
+      if (process.env.BENCH_MODES && !process.env.BENCH_MODES.split(',').includes(mode)) continue;
       const r = await run();
       results.runs[mode].push(r);
       console.log(`round ${round} ${mode}`, r);

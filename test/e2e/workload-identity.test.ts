@@ -280,6 +280,32 @@ describe('the keyless exchange', () => {
     await expectRefused(await issuer.mint(pod('worker'), { audience: 'keygate' }), 'claim-mismatch');
   });
 
+  it('revokes the keys a trust domain issued when it is deleted', async () => {
+    const domain = { name: 'batch', provider: 'OIDC', issuer: issuer.issuer, audience: 'batch-jobs', claimRules: [{ claim: 'sub', operator: 'Equals', value: 'job:nightly' }] };
+    const created = await h.api('POST', domainsOf('ops'), domain);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = (created.body as Json).id as string;
+    const keys = await Promise.all(
+      [1, 2].map(async () => {
+        const res = await exchange(await issuer.mint({ sub: 'job:nightly' }, { audience: 'batch-jobs' }));
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        return (res.body as Json).token as string;
+      }),
+    );
+    for (const key of keys) expect((await h.api('GET', `${base}/projects/app/environments/ops/secrets`, undefined, as(key))).status).toBe(200);
+    expect((await h.api('DELETE', `${domainsOf('ops')}/${id}`)).status).toBe(204);
+    // Key lookups are cached; the deletion reaches the cache through the change feed.
+    const deadline = Date.now() + 2000;
+    let statuses: number[] = [];
+    do {
+      statuses = await Promise.all(keys.map(async (key) => (await h.api('GET', `${base}/projects/app/environments/ops/secrets`, undefined, as(key))).status));
+    } while (statuses.some((status) => status !== 401) && Date.now() < deadline);
+    expect(statuses).toEqual([401, 401]);
+    expect(await h.host.services.knex('api_keys').where({ trust_domain_id: id }).count<Array<{ count: string }>>({ count: '*' })).toEqual([{ count: '0' }]);
+    const row = await h.host.services.knex('audit_events').where({ action: 'trustDomain.delete', target: id }).first<{ details: Json }>();
+    expect(row?.details).toMatchObject({ name: 'batch', revokedKeys: 2 });
+  });
+
   it('refuses garbage cheaply: an audit row and nothing else', async () => {
     const seen = await h.host.services.knex('seen_workload_tokens').count<Array<{ count: string }>>({ count: '*' });
     await expectRefused('not-a-jwt', 'malformed');

@@ -10,6 +10,7 @@ import * as personalApiKeys from './migrations/0008-personal-api-keys.js';
 import * as memberships from './migrations/0009-memberships.js';
 import * as rotation from './migrations/0010-rotation.js';
 import * as trustDomains from './migrations/0011-trust-domains.js';
+import * as issuedKeysAndWakeups from './migrations/0012-issued-keys-and-wakeups.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -29,6 +30,7 @@ const MIGRATIONS: Array<readonly [string, Migration]> = [
   ['0009-memberships', memberships],
   ['0010-rotation', rotation],
   ['0011-trust-domains', trustDomains],
+  ['0012-issued-keys-and-wakeups', issuedKeysAndWakeups],
 ];
 
 const source: Knex.MigrationSource<readonly [string, Migration]> = {

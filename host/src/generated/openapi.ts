@@ -869,13 +869,13 @@ export interface paths {
         get: operations["getTrustDomain"];
         /**
          * Replace a trust domain's definition (same body and checks as creation).
-         * @description Keys already issued through the domain keep working until they expire.
+         * @description Keys already issued through the domain keep working until they expire; deleting the domain revokes them.
          */
         put: operations["updateTrustDomain"];
         post?: never;
         /**
          * Delete a trust domain; no further exchanges through it.
-         * @description Keys already issued through the domain keep working until they expire (at most its `issuedTokenTtlMinutes`).
+         * @description Also revokes every key issued through the domain, on every replica within a second (the usual reason to delete one is a workload that must lose access now). The audit row of the deletion counts the unexpired keys revoked (`details.revokedKeys`).
          */
         delete: operations["deleteTrustDomain"];
         options?: never;

@@ -12,6 +12,8 @@ export interface IssueRequest {
   tokenId: string;
   /** The token's own expiry; the id is remembered a little longer (see {@link SEEN_TOKEN_MARGIN_MS}). */
   tokenExpiresAt: Date;
+  /** The trust domain that grants the key: deleting it revokes the key. */
+  trustDomainId: string;
   /** An environment key without scopes (what a trust domain grants). */
   key: NewApiKey & { scope: 'environment'; environmentId: string; scopes?: null; userId?: null };
   /** The success row, given what the workload is shown about its key. */
@@ -40,6 +42,7 @@ interface InputRow {
   role: string;
   project_id: string | null;
   environment_id: string;
+  trust_domain_id: string;
   expires_at: string | null;
   audit: unknown;
 }
@@ -57,7 +60,7 @@ WITH input AS (
   SELECT * FROM jsonb_to_recordset(?::jsonb) AS x(
     n int, issuer text, token_id text, token_expires_at timestamptz,
     tenant_id uuid, key_id text, secret_ciphertext text, client_name text, description text,
-    scope text, role text, project_id uuid, environment_id uuid, expires_at timestamptz, audit jsonb)
+    scope text, role text, project_id uuid, environment_id uuid, trust_domain_id uuid, expires_at timestamptz, audit jsonb)
 ), seen AS (
   INSERT INTO seen_workload_tokens (issuer, token_id, expires_at)
   SELECT issuer, token_id, token_expires_at FROM input ORDER BY n
@@ -66,8 +69,8 @@ WITH input AS (
 ), fresh AS (
   SELECT input.* FROM input JOIN seen USING (issuer, token_id)
 ), issued AS (
-  INSERT INTO api_keys (tenant_id, key_id, secret_ciphertext, client_name, description, scope, role, project_id, environment_id, expires_at)
-  SELECT tenant_id, key_id, secret_ciphertext, client_name, description, scope, role, project_id, environment_id, expires_at FROM fresh ORDER BY n
+  INSERT INTO api_keys (tenant_id, key_id, secret_ciphertext, client_name, description, scope, role, project_id, environment_id, trust_domain_id, expires_at)
+  SELECT tenant_id, key_id, secret_ciphertext, client_name, description, scope, role, project_id, environment_id, trust_domain_id, expires_at FROM fresh ORDER BY n
   RETURNING key_id, id, expires_at
 ), audited AS (
   SELECT keygate_audit_append(jsonb_agg(audit ORDER BY n)) FROM fresh HAVING count(*) > 0
@@ -151,6 +154,7 @@ export class ExchangeKeyIssuer {
         role: row.role,
         project_id: row.project_id,
         environment_id: pending.request.key.environmentId,
+        trust_domain_id: pending.request.trustDomainId,
         expires_at: row.expires_at === null ? null : row.expires_at.toISOString(),
         audit,
       };

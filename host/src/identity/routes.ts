@@ -71,7 +71,7 @@ export function identityHandlers(s: HostServices): IdentityHandlers {
       const env = await environmentById(s, ctx, params.environmentId, 'apiKeys.write');
       const domain = await s.identity.domains.delete(ctx.principal.tenantId, env.id, params.id);
       if (!domain) throw domainNotFound(params.id);
-      await recordAction(s.audit, ctx, 'trustDomain.delete', 'trust-domain', domain.id, 204, { name: domain.name }, where(env));
+      await recordAction(s.audit, ctx, 'trustDomain.delete', 'trust-domain', domain.id, 204, { name: domain.name, revokedKeys: domain.revokedKeys }, where(env));
       return { status: 204, body: undefined };
     },
     evaluateTrustDomains: async ({ params, body, ctx }) => {

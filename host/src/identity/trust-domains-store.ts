@@ -149,11 +149,24 @@ export class TrustDomainStore {
     return count === 0 ? undefined : this.find(tenantId, environmentId, id);
   }
 
-  async delete(tenantId: string, environmentId: string, id: string): Promise<TrustDomainRecord | undefined> {
+  /** Deletes the domain and the keys it issued (one statement); `revokedKeys` counts those still unexpired. */
+  async delete(tenantId: string, environmentId: string, id: string): Promise<(TrustDomainRecord & { revokedKeys: number }) | undefined> {
     const domain = await this.find(tenantId, environmentId, id);
     if (!domain) return undefined;
-    await this.#knex('trust_domains').where({ tenant_id: tenantId, environment_id: environmentId, id }).delete();
-    return domain;
+    // The keys go explicitly, to be counted; the foreign key's cascade would take them anyway.
+    const { rows } = await this.#knex.raw<{ rows: Array<{ deleted: number; revoked: number }> }>(
+      `WITH keys AS (
+         DELETE FROM api_keys WHERE trust_domain_id = ? AND tenant_id = ? RETURNING expires_at
+       ), domain AS (
+         DELETE FROM trust_domains WHERE tenant_id = ? AND environment_id = ? AND id = ? RETURNING id
+       )
+       SELECT (SELECT count(*) FROM domain)::int AS deleted,
+              (SELECT count(*) FROM keys WHERE expires_at IS NULL OR expires_at > now())::int AS revoked`,
+      [id, tenantId, tenantId, environmentId, id],
+    );
+    const row = rows[0];
+    if (!row || row.deleted === 0) return undefined;
+    return { ...domain, revokedKeys: row.revoked };
   }
 
   /** The domains an exchange of a token from `issuer` may use, oldest first (one indexed read). */

@@ -143,6 +143,7 @@ export class WorkloadIdentity {
       issuer,
       tokenId,
       tokenExpiresAt: identity.expiresAt,
+      trustDomainId: domain.id,
       key: {
         tenantId: domain.tenantId,
         scope: 'environment',
