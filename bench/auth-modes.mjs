@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import { parseApiKey, signRequest, signingTimestamp, generateE2eeKeyPair, decryptFromServer, isE2eeEnvelope, SIGNATURE_SKEW_SECONDS } from '@keygate/core/wire';
-import { randomApiKey, waitReady, stop } from './lib.mjs';
+import { randomApiKey, waitReady, stop, cpuCalibration } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -114,7 +114,7 @@ async function load(options) {
   return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, cpuMsPerRequest };
 }
 
-const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' };
+const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', calibration: cpuCalibration() };
 const dataDir = await mkdtemp(join(tmpdir(), 'keygate-bench-auth-'));
 const env = { ...process.env, KEYGATE_DATA_DIR: dataDir, PORT: String(port), KEYGATE_BOOTSTRAP_API_KEY: adminKey, KEYGATE_LOG_LEVEL: 'warn' };
 delete env.DATABASE_URL;
@@ -197,6 +197,7 @@ const row = (name, m, target) => `| ${name} | ${m.rps} (${m.spread}) | ${m.p50} 
 const md = `# Authentication modes: reading an environment of 100 secrets
 
 Recorded by \`node bench/auth-modes.mjs\` on ${results.date}: Node ${results.node}, ${results.cpus} cores (${results.cpuModel}).
+${results.calibration}.
 Load: autocannon, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${DURATION} s per mode after a warm-up run, on the same
 machine as the host (built \`host/dist/main.js\`, what \`npm start\` runs; embedded PostgreSQL, default configuration).
 

@@ -72,7 +72,7 @@ describe('run transitions', () => {
     const { runId, before } = await dueRun('T_BEGIN');
     expect(await run(runId)).toMatchObject({ state: 'due', attempt: 0 });
     await step(runId);
-    expect(await run(runId)).toMatchObject({ state: 'rotating', base_exists: true, base_version: before.version });
+    expect(await run(runId)).toMatchObject({ state: 'rotating', base_exists: true, base_version: before.version, attempt: 0 });
     expect((await run(runId)).started_at).not.toBeNull();
     expect((await secret('T_BEGIN')).value).toBe(before.value);
   });
@@ -86,7 +86,7 @@ describe('run transitions', () => {
     expect(after.value).toMatch(/^[0-9a-f]{32}$/);
     expect(Number(after.version)).toBe(Number(before.version) + 1);
     const r = await run(runId);
-    expect(r).toMatchObject({ state: 'stored', stored_version: after.version });
+    expect(r).toMatchObject({ state: 'stored', stored_version: after.version, attempt: 1 });
     expect(r.new_value_hmac).toBe(h.host.services.audit.valueHmac(after.value));
     const policy = await policyRow('T_STORE');
     expect((policy.next_rotation_at as Date).getTime() - clock.now().getTime()).toBeGreaterThan(29 * DAY);

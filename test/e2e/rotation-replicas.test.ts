@@ -64,4 +64,18 @@ describe('two replicas with their schedulers', () => {
     const started = await db.query<{ ms: number }>(`SELECT max(extract(epoch FROM started_at - due_at) * 1000)::int AS ms FROM rotation_runs`);
     expect(started.rows[0]!.ms).toBeLessThan(10_000);
   });
+
+  it('keep one job per wake-up whichever replica asks, and drop a policy’s jobs with it', async () => {
+    await a.api('PUT', `${env}/providers/system/secrets/WAKE`, { value: 'v0' });
+    expect((await a.api('PUT', `${env}/providers/system/secrets/WAKE/rotation-policy`, { enabled: true, intervalDays: 30, strategy: 'GenerateRandom' })).status).toBe(201);
+    const { rows: policies } = await db.query<{ id: string }>(`SELECT id FROM rotation_policies WHERE secret_key = 'WAKE'`);
+    const policyId = policies[0]!.id;
+    const jobs = async () =>
+      (await db.query<{ at: string }>(`SELECT data->>'at' AS at FROM keygate_jobs WHERE name = 'keygate.rotation.policy' AND data->>'policyId' = $1 ORDER BY 1`, [policyId])).rows.map((r) => r.at);
+    const later = new Date(Date.now() + 3_600_000);
+    await Promise.all([a, b, a, b].map((host) => host.host.services.rotation.engine.wakeups.policyAt(policyId, later)));
+    expect((await jobs()).filter((at) => at === later.toISOString())).toHaveLength(1);
+    expect((await a.api('DELETE', `${env}/providers/system/secrets/WAKE/rotation-policy`)).status).toBe(204);
+    expect(await jobs()).toEqual([]);
+  });
 });

@@ -296,7 +296,7 @@ describe('the keyless exchange', () => {
     expect((await h.api('DELETE', `${domainsOf('ops')}/${id}`)).status).toBe(204);
     // Key lookups are cached; the deletion reaches the cache through the change feed.
     const deadline = Date.now() + 2000;
-    let statuses: number[] = [];
+    let statuses: number[];
     do {
       statuses = await Promise.all(keys.map(async (key) => (await h.api('GET', `${base}/projects/app/environments/ops/secrets`, undefined, as(key))).status));
     } while (statuses.some((status) => status !== 401) && Date.now() < deadline);

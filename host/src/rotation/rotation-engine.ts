@@ -94,6 +94,8 @@ interface Target {
  */
 export class RotationEngine {
   readonly #d: RotationEngineDeps;
+  /** Runs that entered `rotating` in this pass, their first strategy call counted with it. */
+  readonly #firstAttemptCounted = new WeakSet<RunRow>();
   #wakeups: RotationWakeups = NO_WAKEUPS;
   readonly #slots: Array<() => void> = [];
   #running = 0;
@@ -279,7 +281,7 @@ export class RotationEngine {
   async #step(run: RunRow, target: Target, mayGoOn: boolean): Promise<RunRow | boolean> {
     switch (run.state) {
       case 'due':
-        return this.#begin(run, target);
+        return this.#begin(run, target, mayGoOn);
       case 'rotating':
         return this.#rotateAndStore(run, target, mayGoOn);
       case 'stored':
@@ -318,17 +320,24 @@ export class RotationEngine {
   }
 
   /** due → rotating: remember the provider's current version, the compare-and-set precondition. */
-  async #begin(run: RunRow, target: Target): Promise<RunRow | boolean> {
+  async #begin(run: RunRow, target: Target, mayGoOn: boolean): Promise<RunRow | boolean> {
     let current: { exists: boolean; version: string | null };
     try {
       const session = await this.#d.registry.session(target.provider);
-      current = await this.#retry(run, null, () => readVersion(session, this.#ref(target)));
+      current = await this.#retry(run, null, false, () => readVersion(session, this.#ref(target)));
     } catch (error) {
       await this.#fail(run, target, 'rotation', error);
       return false;
     }
-    const moved = await this.#transition(run, ['due'], { state: 'rotating', base_exists: current.exists, base_version: current.version, started_at: this.#d.clock.now() }, { state: 'rotating' });
+    // When the strategy is called next in this pass, that call is counted here (a statement saved).
+    const moved = await this.#transition(
+      run,
+      ['due'],
+      { state: 'rotating', base_exists: current.exists, base_version: current.version, started_at: this.#d.clock.now(), ...(mayGoOn ? { attempt: run.attempt + 1 } : {}) },
+      { state: 'rotating' },
+    );
     if (!moved) return true;
+    if (mayGoOn) this.#firstAttemptCounted.add(moved);
     await this.#record(moved, target, 'rotation.started', 'success', { trigger: moved.trigger });
     this.#emit('rotation.started', moved, target, { trigger: moved.trigger });
     return moved;
@@ -343,11 +352,11 @@ export class RotationEngine {
       const session = await this.#d.registry.session(target.provider);
       // Resume: the value this run was storing may already be there.
       if (run.new_value_hmac !== null) {
-        const already = await this.#retry(run, null, () => this.#storedVersion(session, ref, run.new_value_hmac!));
+        const already = await this.#retry(run, null, false, () => this.#storedVersion(session, ref, run.new_value_hmac!));
         if (already.stored) return this.#markStored(run, target, already.version, run.new_handle, run.new_value_hmac, mayGoOn);
       }
       const settings = strategySettings(target.policy, this.#d.keyring, this.#d.clock.now());
-      const result = await this.#retry(run, 'attempt', () =>
+      const result = await this.#retry(run, 'attempt', this.#firstAttemptCounted.has(run), () =>
         strategy.rotate({ secretKey: target.policy.secret_key, projectSlug: target.projectSlug, environmentSlug: target.environmentSlug, requestId: run.request_id, settings }),
       );
       const hmac = this.#d.audit.valueHmac(result.newValue.reveal());
@@ -355,7 +364,7 @@ export class RotationEngine {
       const recorded = await this.#transition(run, ['rotating'], { new_value_hmac: hmac, new_handle: result.newHandle ?? null });
       // Not rotating any more (failed or taken over elsewhere): nothing may be written.
       if (!recorded) return true;
-      const version = await this.#retry(run, null, () => this.#write(session, ref, result.newValue, run, hmac));
+      const version = await this.#retry(run, null, false, () => this.#write(session, ref, result.newValue, run, hmac));
       return this.#markStored(run, target, version, result.newHandle ?? null, hmac, mayGoOn);
     } catch (error) {
       await this.#fail(run, target, 'rotation', error);
@@ -476,7 +485,7 @@ export class RotationEngine {
     try {
       if (!strategy?.revoke) throw new KeygateError('INVALID_CONFIGURATION', `rotation strategy "${run.strategy}" cannot revoke`);
       const settings = strategySettings(target.policy, this.#d.keyring, now);
-      await this.#retry(run, 'revoke_attempt', () =>
+      await this.#retry(run, 'revoke_attempt', false, () =>
         strategy.revoke!({
           secretKey: target.policy.secret_key,
           projectSlug: target.projectSlug,
@@ -534,13 +543,16 @@ export class RotationEngine {
 
   /**
    * One step's attempts with exponential backoff and full jitter. Calls to the strategy are counted
-   * on the run (`attempt`, `revoke_attempt`); provider reads and writes are not.
+   * on the run (`attempt`, `revoke_attempt`) before they are made; provider reads and writes are
+   * not. `firstCounted`: the transition into this step already counted the first call.
    */
-  async #retry<T>(run: RunRow, counter: 'attempt' | 'revoke_attempt' | null, work: () => Promise<T>): Promise<T> {
+  async #retry<T>(run: RunRow, counter: 'attempt' | 'revoke_attempt' | null, firstCounted: boolean, work: () => Promise<T>): Promise<T> {
+    let counted = firstCounted;
     return retryWithBackoff(
       this.#d.retry,
       async () => {
-        if (counter !== null) await this.#d.knex('rotation_runs').where({ id: run.id }).increment(counter, 1);
+        if (counter !== null && !counted) await this.#d.knex('rotation_runs').where({ id: run.id }).increment(counter, 1);
+        counted = false;
         return work();
       },
       (error) => {

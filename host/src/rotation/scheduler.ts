@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { Agenda } from 'agenda';
+import { Agenda, toJobId } from 'agenda';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import type { Clock, Logger } from '@keygate/core';
 import { AGENDA_TABLE } from '../db/migrations/0010-rotation.js';
@@ -11,6 +11,19 @@ export const RUN_JOB = 'keygate.rotation.run';
 export const SWEEP_JOB = 'keygate.rotation.sweep';
 /** Jobs of one name a replica holds locked at once (waiting for an engine slot). */
 const LOCK_LIMIT = 250;
+
+/**
+ * A wake-up is inserted unless the same one (same target, same time) exists: one statement against
+ * the unique partial indexes of migration 0012, where Agenda's unique save takes two (a look-up,
+ * then the insert) and lets two replicas racing both insert. The job name and JSON keys are
+ * literals so that the statement names its index.
+ */
+const wakeupSql = (name: string, field: 'policyId' | 'runId'): string => `INSERT INTO "${AGENDA_TABLE}" (name, priority, next_run_at, type, data, last_modified_by)
+  VALUES ('${name}', 0, $1, 'normal', jsonb_build_object('${field}', $2::text, 'at', $3::text), $4)
+  ON CONFLICT ((data->>'${field}'), (data->>'at')) WHERE name = '${name}' DO NOTHING
+  RETURNING id`;
+const POLICY_WAKEUP_SQL = wakeupSql(POLICY_JOB, 'policyId');
+const RUN_WAKEUP_SQL = wakeupSql(RUN_JOB, 'runId');
 
 export interface SchedulerOptions {
   pool: pg.Pool;
@@ -34,11 +47,15 @@ export interface SchedulerOptions {
  */
 export class RotationScheduler implements RotationWakeups {
   readonly #agenda: Agenda;
+  readonly #pool: pg.Pool;
+  readonly #channel: JobNotificationChannel;
   readonly #logger: Logger;
   readonly #clock: Clock;
 
-  private constructor(agenda: Agenda, logger: Logger, clock: Clock) {
+  private constructor(agenda: Agenda, pool: pg.Pool, channel: JobNotificationChannel, logger: Logger, clock: Clock) {
     this.#agenda = agenda;
+    this.#pool = pool;
+    this.#channel = channel;
     this.#logger = logger;
     this.#clock = clock;
   }
@@ -69,7 +86,7 @@ export class RotationScheduler implements RotationWakeups {
       removeOnComplete: true,
     });
     agenda.on('error', (error) => logger.warn('job scheduler error', { error: error.message }));
-    const scheduler = new RotationScheduler(agenda, logger, options.clock);
+    const scheduler = new RotationScheduler(agenda, options.pool, channel, logger, options.clock);
     const { engine } = options;
     agenda.define<{ policyId: string }>(POLICY_JOB, async (job) => engine.processPolicy(job.attrs.data.policyId), { concurrency: options.concurrency, lockLimit: LOCK_LIMIT });
     agenda.define<{ runId: string }>(RUN_JOB, async (job) => engine.processRun(job.attrs.data.runId), { concurrency: options.concurrency, lockLimit: LOCK_LIMIT });
@@ -93,23 +110,28 @@ export class RotationScheduler implements RotationWakeups {
   }
 
   async policyAt(policyId: string, at: Date): Promise<void> {
-    await this.#agenda
-      .create(POLICY_JOB, { policyId, at: at.toISOString() })
-      .unique({ 'data.policyId': policyId, 'data.at': at.toISOString() }, { insertOnly: true })
-      .schedule(this.#wall(at))
-      .save();
+    await this.#wakeup(POLICY_WAKEUP_SQL, POLICY_JOB, policyId, at);
   }
 
   async cancelPolicy(policyId: string): Promise<void> {
-    await this.#agenda.cancel({ name: POLICY_JOB, data: { policyId } });
+    await this.#pool.query(`DELETE FROM "${AGENDA_TABLE}" WHERE name = '${POLICY_JOB}' AND data->>'policyId' = $1`, [policyId]);
   }
 
   async runAt(runId: string, at: Date): Promise<void> {
-    await this.#agenda
-      .create(RUN_JOB, { runId, at: at.toISOString() })
-      .unique({ 'data.runId': runId, 'data.at': at.toISOString() }, { insertOnly: true })
-      .schedule(this.#wall(at))
-      .save();
+    await this.#wakeup(RUN_WAKEUP_SQL, RUN_JOB, runId, at);
+  }
+
+  async #wakeup(sql: string, name: string, target: string, at: Date): Promise<void> {
+    const wall = this.#wall(at);
+    const { rows } = await this.#pool.query<{ id: string }>(sql, [wall, target, at.toISOString(), this.#agenda.attrs.name || null]);
+    const id = rows[0]?.id;
+    // Announced as Agenda announces what it saves (the channel keeps only jobs due before the next scan).
+    if (id === undefined || this.#channel.state !== 'connected') return;
+    try {
+      await this.#channel.publish({ jobId: toJobId(id), jobName: name, nextRunAt: wall, priority: 0, timestamp: new Date(), ...(this.#agenda.attrs.name ? { source: this.#agenda.attrs.name } : {}) });
+    } catch (error) {
+      this.#logger.warn('job notification failed', { error: error instanceof Error ? error.message : String(error) });
+    }
   }
 
   /** Stops taking jobs and waits (bounded) for the running ones; an interrupted run resumes elsewhere. */

@@ -240,6 +240,31 @@ describe('storage', () => {
     expect(all.get('KEY_0')?.reveal()).toBe('value-0-v2');
   });
 
+  it('creates a key, and writes from the current version, in one statement each; still refuses a stale version after a delete', async () => {
+    const { sql, statements } = counting(db.sql);
+    const provider = await open({ sql, config: { cacheMaxBytes: 0 } });
+    const ref = freshRef();
+    await provider.check(); // creates the tables, once
+    statements.length = 0;
+    const first = await provider.put(ref, new Secret('one'), { labels: { team: 'a' }, ifVersion: null });
+    expect(statements).toHaveLength(1);
+    expect(first.version).toBe('1');
+    statements.length = 0;
+    const second = await provider.put(ref, new Secret('two'), { ifVersion: first.version! });
+    expect(statements).toHaveLength(1);
+    expect(second.version).toBe('2');
+    expect((await provider.get(ref)).value.reveal()).toBe('two');
+    expect((await provider.listMetadata(ref))[0]?.labels).toEqual({ team: 'a' });
+    // After a delete the last version is ahead of the (absent) current one: the general path decides.
+    await provider.delete(ref);
+    await expectErrorCode(provider.put(ref, new Secret('three'), { ifVersion: '2' }), 'VERSION_CONFLICT', 'put from a deleted version');
+    expect((await provider.put(ref, new Secret('three'), { ifVersion: null })).version).toBe('3');
+    statements.length = 0;
+    expect((await provider.put(ref, new Secret('four'), { ifVersion: '3' })).version).toBe('4');
+    expect(statements).toHaveLength(1);
+    expect((await provider.getAll(ref)).get('DB_PASSWORD')?.reveal()).toBe('four');
+  });
+
   it('answers a repeated read of an unchanged environment from its cache with one small query', async () => {
     const { sql, statements } = counting(db.sql);
     const provider = await open({ sql });

@@ -44,6 +44,45 @@ const BUMP_GENERATION = `bumped AS (
 )`;
 
 /**
+ * A compare-and-set write whose expected version is also the key's last: the common case (no
+ * delete since, no other writer) in one statement instead of a transaction of two. The new
+ * version number is then known in advance (`$6` = ifVersion + 1), and with it the ciphertext,
+ * whose encryption context includes it. Nothing is written when the head row does not match;
+ * the caller falls back to the general path, which also tells a conflict from other cases.
+ * The head row's update takes its lock, so a concurrent writer re-checks it after our commit.
+ */
+const PUT_NEXT_VERSION = `WITH head AS (
+  UPDATE ${SCHEMA}.secrets
+  SET last_version = $6::bigint, current_version = $6::bigint, labels = COALESCE($9::jsonb, labels), updated_at = now()
+  WHERE ${IS_KEY} AND current_version = $6::bigint - 1 AND last_version = $6::bigint - 1
+  RETURNING 1
+), stored AS (
+  INSERT INTO ${SCHEMA}.secret_versions (provider_id, tenant, project, environment, key, version, ciphertext)
+  SELECT $1, $2, $3, $4, $5, $6::bigint, $7 FROM head
+), pruned AS (
+  DELETE FROM ${SCHEMA}.secret_versions WHERE ${IS_KEY} AND version <= $6::bigint - $8::bigint AND EXISTS (SELECT 1 FROM head)
+), bumped AS (
+  INSERT INTO ${SCHEMA}.scopes AS g (provider_id, tenant, project, environment, generation) SELECT $1, $2, $3, $4, 1 FROM head
+  ON CONFLICT (provider_id, tenant, project, environment) DO UPDATE SET generation = g.generation + 1
+)
+SELECT count(*)::int AS written FROM head`;
+
+/** Likewise for a key that never existed (no head row): it gets version 1, in one statement. */
+const PUT_FIRST_VERSION = `WITH head AS (
+  INSERT INTO ${SCHEMA}.secrets (provider_id, tenant, project, environment, key, current_version, last_version, labels)
+  VALUES ($1, $2, $3, $4, $5, 1, 1, COALESCE($7::jsonb, '{}'::jsonb))
+  ON CONFLICT (provider_id, tenant, project, environment, key) DO NOTHING
+  RETURNING 1
+), stored AS (
+  INSERT INTO ${SCHEMA}.secret_versions (provider_id, tenant, project, environment, key, version, ciphertext)
+  SELECT $1, $2, $3, $4, $5, 1, $6 FROM head
+), bumped AS (
+  INSERT INTO ${SCHEMA}.scopes AS g (provider_id, tenant, project, environment, generation) SELECT $1, $2, $3, $4, 1 FROM head
+  ON CONFLICT (provider_id, tenant, project, environment) DO UPDATE SET generation = g.generation + 1
+)
+SELECT count(*)::int AS written FROM head`;
+
+/**
  * A session of the Local provider: values live encrypted in the `keygate_local` schema of the
  * host's PostgreSQL. Writers serialise on the key's head row, which makes compare-and-set atomic.
  */
@@ -123,6 +162,21 @@ export class LocalSecretProvider implements SecretProvider {
     const { ifVersion } = options;
     if (typeof ifVersion === 'string' && !isVersionId(ifVersion)) {
       throw new VersionConflictError(`secret "${ref.key}" can never be at version "${ifVersion}": this provider's versions are positive integers`, { key: ref.key });
+    }
+
+    // One statement where the version to write is known in advance (see PUT_NEXT_VERSION): a
+    // compare-and-set from the current version, or the creation of a key that must not exist.
+    if (typeof ifVersion === 'string') {
+      const next = (BigInt(ifVersion) + 1n).toString();
+      const ciphertext = this.#keyring.encrypt(plaintext, encryptionContext(this.#providerId, ref, next));
+      const { rows } = await guarded('writing a secret', () =>
+        this.#sql.query<{ written: number }>(PUT_NEXT_VERSION, [...this.#refParams(ref), next, ciphertext, this.#maxVersions, labels]),
+      );
+      if (rows[0]?.written === 1) return { version: next };
+    } else if (ifVersion === null) {
+      const ciphertext = this.#keyring.encrypt(plaintext, encryptionContext(this.#providerId, ref, '1'));
+      const { rows } = await guarded('writing a secret', () => this.#sql.query<{ written: number }>(PUT_FIRST_VERSION, [...this.#refParams(ref), ciphertext, labels]));
+      if (rows[0]?.written === 1) return { version: '1' };
     }
 
     return guarded('writing a secret', () =>
