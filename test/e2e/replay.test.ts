@@ -117,7 +117,7 @@ describe('signed requests', () => {
     const distinct = await Promise.all(
       Array.from({ length: 40 }, (_, i) => send(request, sign({ ...request, timestamp: signingTimestamp(new Date(Date.now() - 200_000 - i * 1000)) }))),
     );
-    expect(distinct.every((status) => status === 200)).toBe(true);
+    expect(distinct.filter((status) => status !== 200)).toEqual([]);
   });
 
   it('bearer requests are not subject to replay protection', async () => {
