@@ -37,11 +37,13 @@ const JOIN_CURRENT = `${SCHEMA}.secrets s JOIN ${SCHEMA}.secret_versions v USING
 /**
  * The scope's cache generation bump as a CTE (`$1`–`$4` the scope), so a write can carry it in its
  * own statement instead of a round trip of its own; same transaction, same effect at commit.
+ * `when`: a FROM clause that makes the bump conditional (`FROM head`: only if the write happened).
  */
-const BUMP_GENERATION = `bumped AS (
-  INSERT INTO ${SCHEMA}.scopes AS g (provider_id, tenant, project, environment, generation) VALUES ($1, $2, $3, $4, 1)
+const bumpGeneration = (when = '') => `bumped AS (
+  INSERT INTO ${SCHEMA}.scopes AS g (provider_id, tenant, project, environment, generation) SELECT $1, $2, $3, $4, 1 ${when}
   ON CONFLICT (provider_id, tenant, project, environment) DO UPDATE SET generation = g.generation + 1
 )`;
+const BUMP_GENERATION = bumpGeneration();
 
 /**
  * A compare-and-set write whose expected version is also the key's last: the common case (no
@@ -61,10 +63,7 @@ const PUT_NEXT_VERSION = `WITH head AS (
   SELECT $1, $2, $3, $4, $5, $6::bigint, $7 FROM head
 ), pruned AS (
   DELETE FROM ${SCHEMA}.secret_versions WHERE ${IS_KEY} AND version <= $6::bigint - $8::bigint AND EXISTS (SELECT 1 FROM head)
-), bumped AS (
-  INSERT INTO ${SCHEMA}.scopes AS g (provider_id, tenant, project, environment, generation) SELECT $1, $2, $3, $4, 1 FROM head
-  ON CONFLICT (provider_id, tenant, project, environment) DO UPDATE SET generation = g.generation + 1
-)
+), ${bumpGeneration('FROM head')}
 SELECT count(*)::int AS written FROM head`;
 
 /** Likewise for a key that never existed (no head row): it gets version 1, in one statement. */
@@ -76,10 +75,7 @@ const PUT_FIRST_VERSION = `WITH head AS (
 ), stored AS (
   INSERT INTO ${SCHEMA}.secret_versions (provider_id, tenant, project, environment, key, version, ciphertext)
   SELECT $1, $2, $3, $4, $5, 1, $6 FROM head
-), bumped AS (
-  INSERT INTO ${SCHEMA}.scopes AS g (provider_id, tenant, project, environment, generation) SELECT $1, $2, $3, $4, 1 FROM head
-  ON CONFLICT (provider_id, tenant, project, environment) DO UPDATE SET generation = g.generation + 1
-)
+), ${bumpGeneration('FROM head')}
 SELECT count(*)::int AS written FROM head`;
 
 /**
