@@ -2,7 +2,7 @@
 // request (DESIGN §5) and E2EE response. Standalone: `node bench/auth-modes.mjs` after
 // `npm run build`; BENCH_DURATION (seconds per run, default 10). Writes bench/RESULTS-auth-modes.md.
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -44,6 +44,29 @@ async function cpuSeconds(pid) {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU seconds of the embedded PostgreSQL serving the host: its postmaster (found by the data
+ * directory on its command line) and the postmaster's children, the backends among them. A backend
+ * that exits during a run takes its time with it; the host's pool keeps its connections. The
+ * replay guard's and the audit's database work is counted here, not in the host.
+ */
+async function postgresCpuSeconds() {
+  const stats = [];
+  for (const entry of await readdir('/proc').catch(() => [])) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const [cmdline, stat] = await Promise.all([readFile(`/proc/${entry}/cmdline`, 'utf8'), readFile(`/proc/${entry}/stat`, 'utf8')]);
+      const fields = stat.split(') ')[1].split(' ');
+      stats.push({ pid: Number(entry), ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / 100, cmdline });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const postmaster = stats.find((p) => p.cmdline.includes(dataDir) && p.cmdline.split('\0')[0].endsWith('postgres'));
+  if (!postmaster) return undefined;
+  return stats.filter((p) => p.pid === postmaster.pid || p.ppid === postmaster.pid).reduce((sum, p) => sum + p.cpu, 0);
 }
 
 async function call(method, apiPath, body) {
@@ -107,11 +130,19 @@ let hostPid;
 
 async function load(options) {
   const cpuBefore = await cpuSeconds(hostPid);
+  const pgBefore = await postgresCpuSeconds();
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, ...options });
   const cpuAfter = await cpuSeconds(hostPid);
+  const pgAfter = await postgresCpuSeconds();
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors`);
-  const cpuMsPerRequest = cpuBefore === undefined || cpuAfter === undefined ? undefined : ((cpuAfter - cpuBefore) * 1000) / result.requests.total;
-  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, cpuMsPerRequest };
+  const perRequest = (before, after) => (before === undefined || after === undefined ? undefined : ((after - before) * 1000) / result.requests.total);
+  return {
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    cpuMsPerRequest: perRequest(cpuBefore, cpuAfter),
+    pgCpuMsPerRequest: perRequest(pgBefore, pgAfter),
+  };
 }
 
 const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', calibration: cpuCalibration() };
@@ -128,30 +159,30 @@ try {
   await waitReady(`${url}/readyz`, 60_000);
   const keys = await seed();
   const bearerKey = keys[0];
-  const bearer = () => load({ url: `${url}${path}`, headers: { authorization: `Bearer ${bearerKey}` } });
+  /**
+   * Every mode goes through the same path of the load generator, which shares the machine: each
+   * request's headers are set in autocannon's setupRequest. With fixed headers autocannon would
+   * reuse one prebuilt request for bearer reads and build a new one for every signed read, and
+   * that difference in the client's CPU, taken from the host's share, would count against signing.
+   */
+  const withHeaders = (headersFor) =>
+    load({ url, requests: [{ method: 'GET', path, setupRequest: (request) => ({ ...request, headers: { ...request.headers, ...headersFor() } }) }] });
+  const bearerHeaders = { authorization: `Bearer ${bearerKey}` };
+  const bearer = () => withHeaders(() => bearerHeaders);
   const signing = new SignedRequests(keys);
-  // Signed ahead of the run, so the load generator (which shares the machine) spends its time
-  // sending, not hashing: the run measures what signing costs the server.
+  // Signed ahead of the run, so the load generator spends its time sending, not hashing: the run
+  // measures what signing costs the server.
   const signedRun = () => {
     const pool = Array.from({ length: SIGNED_POOL }, () => signing.headers());
     let next = 0;
-    return load({
-      url,
-      requests: [
-        {
-          method: 'GET',
-          path,
-          setupRequest: (request) => {
-            if (next >= pool.length) throw new Error('ran out of pre-signed requests: raise the pool size');
-            return { ...request, headers: { ...request.headers, ...pool[next++] } };
-          },
-        },
-      ],
+    return withHeaders(() => {
+      if (next >= pool.length) throw new Error('ran out of pre-signed requests: raise the pool size');
+      return pool[next++];
     });
   };
   const e2eeKeys = generateE2eeKeyPair();
-  const e2eeHeaders = { authorization: `Bearer ${bearerKey}`, 'x-e2e-public-key': e2eeKeys.publicKeyBase64 };
-  const e2ee = () => load({ url: `${url}${path}`, headers: e2eeHeaders });
+  const e2eeHeaders = { ...bearerHeaders, 'x-e2e-public-key': e2eeKeys.publicKeyBase64 };
+  const e2ee = () => withHeaders(() => e2eeHeaders);
 
   // Each mode must really work before it is measured: a signed read and a decryptable envelope.
   const probe = await fetch(`${url}${path}`, { headers: signing.headers() });

@@ -94,13 +94,14 @@ describe('E2EE envelope', () => {
     expect(decryptFromServer(pem, referenceEncrypt(spki, RESPONSE))).toBe(RESPONSE);
   });
 
-  it('uses a fresh server key and nonce for every response', () => {
+  it('uses a fresh server key and nonce for every response, across refills of the nonce buffer', () => {
     const client = generateE2eeKeyPair();
-    const a = encryptForClient(client.publicKeyBase64, RESPONSE);
-    const b = encryptForClient(client.publicKeyBase64, RESPONSE);
-    expect(a.serverPublicKey).not.toBe(b.serverPublicKey);
-    expect(a.nonce).not.toBe(b.nonce);
-    expect(a.ciphertext).not.toBe(b.ciphertext);
+    const envelopes = Array.from({ length: 600 }, () => encryptForClient(client.publicKeyBase64, RESPONSE));
+    expect(new Set(envelopes.map((e) => e.serverPublicKey)).size).toBe(600);
+    expect(new Set(envelopes.map((e) => e.nonce)).size).toBe(600);
+    expect(new Set(envelopes.map((e) => e.ciphertext)).size).toBe(600);
+    // Each was encrypted with the key pair it names, generated after the previous response's.
+    for (const envelope of [envelopes[0]!, envelopes[299]!, envelopes[599]!]) expect(referenceDecrypt(client.privateKey, envelope)).toBe(RESPONSE);
   });
 
   it('encrypts with a server key generated ahead of time, readable by the independent implementation', () => {

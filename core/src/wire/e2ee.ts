@@ -33,6 +33,24 @@ export function importE2eePublicKey(base64Spki: string): KeyObject {
   return key;
 }
 
+/**
+ * Parsed client keys by their base64: a client keeps its key pair across requests, and parsing SPKI
+ * DER costs about as much as the rest of the encryption. Bounded; cleared when full.
+ */
+const clientKeys = new Map<string, KeyObject>();
+const MAX_CLIENT_KEYS = 1000;
+
+/** {@link importE2eePublicKey}, remembering keys already parsed. */
+export function e2eeClientKey(base64Spki: string): KeyObject {
+  let key = clientKeys.get(base64Spki);
+  if (key === undefined) {
+    key = importE2eePublicKey(base64Spki);
+    if (clientKeys.size >= MAX_CLIENT_KEYS) clientKeys.clear();
+    clientKeys.set(base64Spki, key);
+  }
+  return key;
+}
+
 function deriveKey(privateKey: KeyObject, publicKey: KeyObject): Buffer {
   const shared = diffieHellman({ privateKey, publicKey });
   return Buffer.from(hkdfSync('sha256', shared, HKDF_SALT, HKDF_INFO, 32));
@@ -73,26 +91,64 @@ export interface EphemeralE2eeKey {
 /** A fresh P-256 key pair for {@link encryptForClient}. */
 export function generateEphemeralE2eeKey(): EphemeralE2eeKey {
   const ecdh = createECDH('prime256v1');
-  ecdh.generateKeys();
-  return { ecdh, publicKeyBase64: Buffer.concat([P256_SPKI_PREFIX, ecdh.getPublicKey()]).toString('base64') };
+  return { ecdh, publicKeyBase64: spkiBase64(ecdh.generateKeys()) };
+}
+
+function spkiBase64(point: Buffer): string {
+  return Buffer.concat([P256_SPKI_PREFIX, point]).toString('base64');
 }
 
 /**
- * Server side: encrypts the whole JSON response for the client's public key with a fresh key pair
- * (`serverKey`, which the caller must never pass twice; generated here when not given). The raw
- * ECDH interface is used because it is several times cheaper per response than generating a
- * KeyObject pair and exporting it as SPKI; the result is the same (DESIGN §5).
+ * One ECDH object for the server keys of this thread: `generateKeys()` replaces its key pair with
+ * a fresh one on every call, a third cheaper than a new object per response, and the pair of the
+ * previous response is gone once the next one is made. Safe because a response's generation and
+ * use run synchronously, with nothing in between.
  */
-export function encryptForClient(clientPublicKey: KeyObject | string, plaintext: string, serverKey: EphemeralE2eeKey = generateEphemeralE2eeKey()): E2eeEnvelope {
-  const publicKey = typeof clientPublicKey === 'string' ? importE2eePublicKey(clientPublicKey) : clientPublicKey;
-  const key = hkdfBlock(serverKey.ecdh.computeSecret(uncompressedPoint(publicKey)));
-  const nonce = randomBytes(NONCE_BYTES);
+let serverEcdh: ECDH | undefined;
+
+/**
+ * Nonces are drawn from a buffer of CSPRNG output refilled when used up: one `randomBytes` call
+ * costs microseconds whatever its size, so drawing 12 bytes per response is mostly overhead. Each
+ * refill is a new buffer and every slice is handed out once, so no nonce is ever repeated.
+ */
+const NONCE_POOL_BYTES = NONCE_BYTES * 256;
+let nonces = Buffer.alloc(0);
+let nonceOffset = 0;
+
+function freshNonce(): Buffer {
+  if (nonceOffset + NONCE_BYTES > nonces.length) {
+    nonces = randomBytes(NONCE_POOL_BYTES);
+    nonceOffset = 0;
+  }
+  const nonce = nonces.subarray(nonceOffset, nonceOffset + NONCE_BYTES);
+  nonceOffset += NONCE_BYTES;
+  return nonce;
+}
+
+/**
+ * Server side: encrypts the whole JSON response for the client's public key with a fresh server key
+ * pair (DESIGN §5). `serverKey` is for tests that need to know it; the caller must never pass one
+ * twice. The raw ECDH interface is used because it is several times cheaper per response than
+ * generating a KeyObject pair and exporting it as SPKI; the result is the same.
+ */
+export function encryptForClient(clientPublicKey: KeyObject | string, plaintext: string, serverKey?: EphemeralE2eeKey): E2eeEnvelope {
+  const publicKey = typeof clientPublicKey === 'string' ? e2eeClientKey(clientPublicKey) : clientPublicKey;
+  let ecdh: ECDH;
+  let serverPublicKey: string;
+  if (serverKey) {
+    ({ ecdh, publicKeyBase64: serverPublicKey } = serverKey);
+  } else {
+    ecdh = serverEcdh ??= createECDH('prime256v1');
+    serverPublicKey = spkiBase64(ecdh.generateKeys());
+  }
+  const key = hkdfBlock(ecdh.computeSecret(uncompressedPoint(publicKey)));
+  const nonce = freshNonce();
   const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   return {
     encrypted: true,
     algorithm: E2EE_ALGORITHM,
-    serverPublicKey: serverKey.publicKeyBase64,
+    serverPublicKey,
     nonce: nonce.toString('base64'),
     tag: cipher.getAuthTag().toString('base64'),
     ciphertext: ciphertext.toString('base64'),

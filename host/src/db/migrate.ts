@@ -11,6 +11,7 @@ import * as memberships from './migrations/0009-memberships.js';
 import * as rotation from './migrations/0010-rotation.js';
 import * as trustDomains from './migrations/0011-trust-domains.js';
 import * as issuedKeysAndWakeups from './migrations/0012-issued-keys-and-wakeups.js';
+import * as compactSeenSignatures from './migrations/0013-compact-seen-signatures.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -31,6 +32,7 @@ const MIGRATIONS: Array<readonly [string, Migration]> = [
   ['0010-rotation', rotation],
   ['0011-trust-domains', trustDomains],
   ['0012-issued-keys-and-wakeups', issuedKeysAndWakeups],
+  ['0013-compact-seen-signatures', compactSeenSignatures],
 ];
 
 const source: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -22,6 +22,7 @@ import { rotationHandlers } from '../rotation/routes.js';
 import { cacheRouteMatchers } from './route-matcher-cache.js';
 import { cacheRouteLookups } from './route-lookup-cache.js';
 import { identityHandlers } from '../identity/routes.js';
+import type { E2eeEncryptor } from './e2ee-encryptor.js';
 
 export interface AppOptions {
   bodyLimitBytes: number;
@@ -29,6 +30,8 @@ export interface AppOptions {
   responseValidation: boolean;
   /** Express `trust proxy`: false, true, a hop count, or addresses/subnets. */
   trustProxy: boolean | number | string | string[];
+  /** Encrypts E2EE responses (on the calling thread when absent). */
+  e2ee?: E2eeEncryptor;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -92,7 +95,11 @@ export function createApp(s: HostServices, options: AppOptions): express.Express
     ),
   );
   const router = express.Router();
-  bindOperations(router, specOperations(document), handlerTable(s), { afterWrite: () => s.feed.bump(), e2eeOperations: SECRET_BEARING_OPERATIONS });
+  bindOperations(router, specOperations(document), handlerTable(s), {
+    afterWrite: () => s.feed.bump(),
+    e2eeOperations: SECRET_BEARING_OPERATIONS,
+    ...(options.e2ee ? { e2ee: options.e2ee } : {}),
+  });
   app.use(router);
 
   app.use(async (error: unknown, req: Request, res: Response, _next: NextFunction) => {

@@ -1,10 +1,9 @@
 import type { NextFunction, Request, Response, Router } from 'express';
-import type { KeyObject } from 'node:crypto';
 import { KeygateError } from '@keygate/core';
-import { E2EE_HEADER, encryptForClient, importE2eePublicKey } from '@keygate/core/wire';
+import { E2EE_HEADER, e2eeClientKey } from '@keygate/core/wire';
 import type { operations } from '../generated/openapi.js';
 import type { RequestContext } from './request-context.js';
-import { E2eeKeyPool } from './e2ee-key-pool.js';
+import { IN_THREAD_E2EE, type E2eeEncryptor } from './e2ee-encryptor.js';
 
 export type OperationId = keyof operations;
 type Op<K extends OperationId> = operations[K];
@@ -52,33 +51,22 @@ export interface BindOptions {
    * the body is replaced by an E2EE envelope encrypted to that key (DESIGN §5).
    */
   e2eeOperations?: ReadonlySet<string>;
-  /** Where those envelopes' one-time server keys come from (a fresh pool by default). */
-  e2eeKeys?: Pick<E2eeKeyPool, 'take'>;
+  /** What encrypts those envelopes (on the calling thread by default). */
+  e2ee?: Pick<E2eeEncryptor, 'encrypt'>;
 }
 
 /** The operations whose responses carry secret values, and so are end-to-end encrypted on request. */
 export const SECRET_BEARING_OPERATIONS: ReadonlySet<OperationId> = new Set<OperationId>(['getEnvironmentSecrets', 'getSecret']);
 
 /** The client's E2EE public key, if the request asked for encryption; a malformed one is a 400. */
-/**
- * Parsed client keys by header value: a client keeps its key pair across requests, and parsing SPKI
- * DER costs about as much as the rest of the encryption. Bounded; cleared when full.
- */
-const clientKeys = new Map<string, KeyObject>();
-const MAX_CLIENT_KEYS = 1000;
-
-function e2eePublicKey(req: Request): KeyObject | undefined {
+function e2eePublicKey(req: Request): string | undefined {
   const header = req.headers[E2EE_HEADER];
   if (header === undefined) return undefined;
   // Node joins a repeated header with ", ", which the base64 check refuses.
   const value = Array.isArray(header) ? header.join(', ') : header;
-  const cached = clientKeys.get(value);
-  if (cached) return cached;
   try {
-    const key = importE2eePublicKey(value);
-    if (clientKeys.size >= MAX_CLIENT_KEYS) clientKeys.clear();
-    clientKeys.set(value, key);
-    return key;
+    e2eeClientKey(value);
+    return value;
   } catch (error) {
     const reason = error instanceof TypeError ? error.message : 'X-E2E-Public-Key is invalid';
     throw new KeygateError('INVALID_INPUT', `${reason} (base64 of a P-256 public key in SPKI DER form)`);
@@ -97,15 +85,15 @@ interface MatchedRequest extends Request {
  * than by trying each route's pattern again in turn.
  */
 export function bindOperations(router: Router, spec: SpecOperation[], handlers: HandlerTable, options: BindOptions = {}): void {
-  const e2eeKeys = options.e2eeKeys ?? new E2eeKeyPool();
+  const e2ee = options.e2ee ?? IN_THREAD_E2EE;
   const bound = new Map<string, (req: Request, res: Response, params: Record<string, string>) => Promise<void>>();
   for (const operation of spec) {
     const handler = (handlers as Record<string, OperationHandler<OperationId> | undefined>)[operation.operationId];
     if (!handler) throw new Error(`openapi.yaml operation ${operation.operationId} has no handler`);
-    const e2ee = options.e2eeOperations?.has(operation.operationId) === true;
+    const encrypted = options.e2eeOperations?.has(operation.operationId) === true;
     bound.set(`${operation.method.toUpperCase()} ${operation.path}`, async (req, res, params) => {
       // Checked before the handler runs, so a malformed key never costs a provider read.
-      const clientKey = e2ee ? e2eePublicKey(req) : undefined;
+      const clientKey = encrypted ? e2eePublicKey(req) : undefined;
       // The table is typed per operation; here every operation is handled alike.
       const reply = (await handler({
         params: params as never,
@@ -119,7 +107,7 @@ export function bindOperations(router: Router, spec: SpecOperation[], handlers: 
         res.status(reply.status).end();
         return;
       }
-      res.status(reply.status).json(clientKey === undefined ? reply.body : encryptForClient(clientKey, JSON.stringify(reply.body), e2eeKeys.take()));
+      res.status(reply.status).json(clientKey === undefined ? reply.body : await e2ee.encrypt(clientKey, JSON.stringify(reply.body)));
     });
   }
   router.use((req: MatchedRequest, res: Response, next: NextFunction) => {
