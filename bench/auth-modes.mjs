@@ -216,6 +216,7 @@ const summary = Object.fromEntries(
       p50: Math.round(mean(runs.map((r) => r.p50))),
       p99: Math.round(mean(runs.map((r) => r.p99))),
       cpu: runs.every((r) => r.cpuMsPerRequest !== undefined) ? mean(runs.map((r) => r.cpuMsPerRequest)) : undefined,
+      pgCpu: runs.every((r) => r.pgCpuMsPerRequest !== undefined) ? mean(runs.map((r) => r.pgCpuMsPerRequest)) : undefined,
       spread: runs.map((r) => r.rps).join(' / '),
     },
   ]),
@@ -251,15 +252,21 @@ What each mode costs on top of a bearer read:
   signature not seen before: the ${SIGNING_KEYS} Consumer keys of the environment each sign with timestamps spread
   over the ±300 s window, as many independent clients would. The signatures are computed before the
   run (the load generator shares the machine; the run measures the server's cost of checking them).
-  Concurrent replay checks share one \`INSERT\` (group commit), so the guard costs a fraction of a
-  round trip per request under load.
+  Concurrent replay checks share one \`INSERT\` (group commit: the checks of one event-loop turn,
+  and those arriving while a statement is in flight), so the guard costs a fraction of a round trip
+  per request under load. Every mode's requests go through the same path of the load generator
+  (headers set per request), so that the client's own cost, taken from the same two cores, is alike.
 - **E2EE**: per response a fresh server P-256 key pair, ECDH with the client's key, HKDF and AES-256-GCM
   of the JSON (DESIGN §5). The envelope is checked to decrypt to the 100 secrets before the run. The
-  server key pairs come from a small pool generated between requests (each handed out once, then
-  dropped: host/src/http/e2ee-key-pool.ts), and the client key's parsed form and point are cached, so
-  what remains on a response's path is the ECDH with the client's key (about 0.1 ms of CPU here, a
-  floor: it needs the client's key), HKDF (two HMACs) and AES-GCM. Under saturation the pool moves
-  the key generation (about 0.025 ms) off the response's path rather than removing it.
+  host does this on a worker thread (host/src/http/e2ee-encryptor.ts): the key generation and ECDH
+  (about 0.1 ms of CPU here, a floor: each response needs a new key pair and the client's key) run
+  beside the event loop, which only hands over the JSON and takes back the envelope. The host CPU
+  column counts both threads, so it shows the whole cost; the requests/s column shows what moving
+  it off the event loop buys on a machine with a core to spare.
+
+PostgreSQL CPU per request (the embedded server's processes over the run, from /proc):
+${['bearer', 'signed', 'e2ee'].map((m) => `${m} ${summary[m].pgCpu === undefined ? 'n/a' : `${summary[m].pgCpu.toFixed(3)} ms`}`).join(', ')}.
+Every read writes an audit row (appends share statements), and a signed read also its signature.
 
 Before the changes recorded in this file (same script, \`git show 7e0e3c9:bench/RESULTS-auth-modes.md\`):
 bearer 918 requests/s at 0.454 ms of host CPU per request, HMAC-signed 69.9 % of bearer (0.551 ms),
