@@ -12,6 +12,7 @@ import * as rotation from './migrations/0010-rotation.js';
 import * as trustDomains from './migrations/0011-trust-domains.js';
 import * as issuedKeysAndWakeups from './migrations/0012-issued-keys-and-wakeups.js';
 import * as compactSeenSignatures from './migrations/0013-compact-seen-signatures.js';
+import * as wakeupIndexesAndAutovacuum from './migrations/0014-wakeup-indexes-and-autovacuum.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -33,6 +34,7 @@ const MIGRATIONS: Array<readonly [string, Migration]> = [
   ['0011-trust-domains', trustDomains],
   ['0012-issued-keys-and-wakeups', issuedKeysAndWakeups],
   ['0013-compact-seen-signatures', compactSeenSignatures],
+  ['0014-wakeup-indexes-and-autovacuum', wakeupIndexesAndAutovacuum],
 ];
 
 const source: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -46,27 +46,45 @@ function isStalePlan(error: unknown): boolean {
  * `inTransaction`: a failed statement has aborted the transaction, so a statement whose plan went
  * stale is not retried there (the caller's unit of work fails as it would have); outside one it is.
  */
-async function run<Row>(target: Queryable, sql: string, params: readonly unknown[] | undefined, inTransaction: boolean): Promise<SqlResult<Row>> {
+async function execute(target: Queryable, sql: string, params: readonly unknown[] | undefined, inTransaction: boolean): Promise<QueryResult | QueryResult[]> {
   // Without parameters pg uses the simple protocol, which runs several `;`-separated statements and
-  // answers with one result each; the last one is what the caller is after (e.g. a DDL script).
-  let raw: QueryResult | QueryResult[];
+  // answers with one result each (e.g. a DDL script).
   const name = params === undefined ? undefined : statementName(sql);
-  if (name === undefined) {
-    raw = (await target.query(sql, params === undefined ? undefined : [...params])) as QueryResult | QueryResult[];
-  } else {
-    try {
-      raw = await target.query({ name, text: sql, values: [...params!] });
-    } catch (error) {
-      if (!isStalePlan(error)) throw error;
-      // The table changed shape under a prepared statement: from now on this text runs unnamed.
-      statementNames.set(sql, null);
-      if (inTransaction) throw error;
-      raw = await target.query(sql, [...params!]);
-    }
+  if (name === undefined) return (await target.query(sql, params === undefined ? undefined : [...params])) as QueryResult | QueryResult[];
+  try {
+    return await target.query({ name, text: sql, values: [...params!] });
+  } catch (error) {
+    if (!isStalePlan(error)) throw error;
+    // The table changed shape under a prepared statement: from now on this text runs unnamed.
+    statementNames.set(sql, null);
+    if (inTransaction) throw error;
+    return target.query(sql, [...params!]);
   }
+}
+
+async function run<Row>(target: Queryable, sql: string, params: readonly unknown[] | undefined, inTransaction: boolean): Promise<SqlResult<Row>> {
+  const raw = await execute(target, sql, params, inTransaction);
+  // Of several statements, the last one's result is what the caller is after.
   const result = Array.isArray(raw) ? raw[raw.length - 1] : raw;
   if (result === undefined) return { rows: [], rowCount: 0 };
   return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
+}
+
+/**
+ * The pool as a library written for a \`pg.Pool\` sees it, except that its parameterised
+ * statements run named, as {@link createSqlClient}'s do: for Agenda, whose few fixed statements
+ * per job (lock, save twice, remove) were otherwise parsed and planned every time.
+ */
+export function preparingPool(pool: Pool): Pool {
+  const query = (text: unknown, values?: unknown): Promise<unknown> =>
+    typeof text === 'string' && Array.isArray(values) ? execute(pool, text, values, false) : (pool.query as (t: unknown, v?: unknown) => Promise<unknown>)(text, values);
+  return new Proxy(pool, {
+    get(target, property) {
+      if (property === 'query') return query;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 class PoolSqlClient implements SqlClient {

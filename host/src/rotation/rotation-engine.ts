@@ -13,6 +13,7 @@ import {
   type Secret,
   type SecretProvider,
   type SecretRef,
+  type SqlClient,
 } from '@keygate/core';
 import type { AuditLog, AuditOutcome } from '../audit/audit-log.js';
 import type { EventBus, DomainEventType } from '../events/event-bus.js';
@@ -45,6 +46,11 @@ export const SCHEDULER: RunActor = { type: 'system', id: 'scheduler' };
 export interface RotationEngineDeps {
   knex: Knex;
   /**
+   * The statements every run makes, with fixed texts: each connection parses and plans them once.
+   * Under a burst of rotations, parsing and planning were much of PostgreSQL's work per run.
+   */
+  sql: SqlClient;
+  /**
    * Connections that hold the runs' advisory locks, one per run in flight: kept apart from the
    * pools the runs' own queries use, so a full house of runs cannot starve itself of connections.
    */
@@ -73,6 +79,53 @@ interface Target {
   environmentSlug: string;
   provider: StoredProvider;
 }
+
+const REQUEST_RUN_SQL = `WITH ins AS (
+    INSERT INTO rotation_runs (tenant_id, policy_id, due_at, trigger, actor_type, actor_id, strategy, state, request_id, revoke_request_id)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, 'due', $8, $9)
+    ON CONFLICT DO NOTHING
+    RETURNING *
+  ), pol AS (
+    UPDATE rotation_policies p SET last_run_id = ins.id, last_run_state = 'due', updated_at = $10 FROM ins WHERE p.id = ins.policy_id
+  )
+  SELECT * FROM ins`;
+
+/** A policy with what a run needs besides it: the slugs of its place and its provider. */
+const TARGET_SQL = `SELECT rp.*, t.slug AS _tenant_slug, p.slug AS _project_slug, e.slug AS _environment_slug, row_to_json(pr) AS _provider
+  FROM rotation_policies rp
+  JOIN tenants t ON t.id = rp.tenant_id
+  JOIN projects p ON p.id = rp.project_id
+  JOIN environments e ON e.id = rp.environment_id
+  JOIN providers pr ON pr.id = rp.provider_id
+  WHERE rp.id = $1`;
+
+/** See #markStored. */
+const MARK_STORED_SQL = `WITH cur AS (
+         SELECT id, current_handle, interval_days FROM rotation_policies WHERE id = $1 FOR UPDATE
+       ), next AS (
+         SELECT CASE WHEN CAST($2 AS boolean) AND (cur.current_handle IS NULL OR NOT CAST($3 AS boolean)) THEN 'done' ELSE 'stored' END AS state FROM cur
+       ), moved AS (
+         UPDATE rotation_runs r
+         SET state = next.state, stored_version = $4, new_handle = $5, old_handle = cur.current_handle, stored_at = $6, updated_at = $7,
+             finished_at = CASE WHEN next.state = 'done' THEN CAST($8 AS timestamptz) END
+         FROM cur, next WHERE r.id = $9 AND r.state = 'rotating'
+         RETURNING r.*
+       ), pol AS (
+         UPDATE rotation_policies p
+         SET current_handle = $10, last_rotated_at = $11, next_rotation_at = CAST($12 AS timestamptz) + cur.interval_days * interval '86400 seconds',
+             last_run_id = moved.id, last_run_state = moved.state, last_error = NULL, updated_at = $13
+         FROM cur, moved WHERE p.id = cur.id
+         RETURNING p.enabled, p.next_rotation_at
+       ), meta AS (
+         INSERT INTO secret_metadata (environment_id, provider_id, key)
+         SELECT $14, $15, $16 FROM moved
+         ON CONFLICT (environment_id, provider_id, key) DO UPDATE SET updated_at = $17
+       ), env AS (
+         -- Readers (SDK watchers, \`keygate run --watch\`) notice a new value through the environment version.
+         UPDATE environments SET secrets_version = secrets_version + 1, secrets_modified_at = $18
+         WHERE id = $19 AND EXISTS (SELECT 1 FROM moved)
+       )
+       SELECT moved.*, pol.enabled AS _enabled, pol.next_rotation_at AS _next_rotation_at FROM moved, pol`;
 
 /**
  * Executes rotation runs as a persisted state machine:
@@ -117,30 +170,20 @@ export class RotationEngine {
    * keyed by the due time they serve, so several replicas noticing the same due policy create one.
    */
   async requestRun(policy: PolicyRow, trigger: RunRow['trigger'], actor: RunActor, dueAt: Date = this.#d.clock.now()): Promise<{ run: RunRow; created: boolean }> {
-    const k = this.#d.knex;
     // The run and the policy's pointer to it commit together (one statement), so a crash can never
     // leave a run the policy's status does not mention.
-    const insert = k<RunRow>('rotation_runs')
-      .insert({
-        tenant_id: policy.tenant_id,
-        policy_id: policy.id,
-        due_at: dueAt,
-        trigger,
-        actor_type: actor.type,
-        actor_id: actor.id,
-        strategy: policy.strategy,
-        state: 'due',
-        request_id: randomUUID(),
-        revoke_request_id: randomUUID(),
-      })
-      .onConflict()
-      .ignore()
-      .returning('*');
-    const inserted: RunRow[] = await k
-      .with('ins', insert)
-      .with('pol', k.raw(`UPDATE rotation_policies p SET last_run_id = ins.id, last_run_state = 'due', updated_at = ? FROM ins WHERE p.id = ins.policy_id`, [this.#d.clock.now()]))
-      .select('*')
-      .from('ins');
+    const { rows: inserted } = await this.#d.sql.query<RunRow>(REQUEST_RUN_SQL, [
+      policy.tenant_id,
+      policy.id,
+      dueAt,
+      trigger,
+      actor.type,
+      actor.id,
+      policy.strategy,
+      randomUUID(),
+      randomUUID(),
+      this.#d.clock.now(),
+    ]);
     if (inserted[0]) return { run: inserted[0], created: true };
     const existing = await this.#d.knex<RunRow>('rotation_runs')
       .where({ policy_id: policy.id })
@@ -261,7 +304,7 @@ export class RotationEngine {
       // transition happens under this lock and is conditional on the state it starts from, so a
       // row changed behind our back (policy deleted, run taken over after a lost lock) makes the
       // transition match nothing, and the run is read again.
-      run ??= await this.#d.knex<RunRow>('rotation_runs').where({ id: runId }).first();
+      run ??= (await this.#d.sql.query<RunRow>('SELECT * FROM rotation_runs WHERE id = $1', [runId])).rows[0];
       if (!run) return;
       // The policy is read once per pass; the step that depends on its latest state (the handle
       // to revoke) reads it again inside its statement.
@@ -301,21 +344,26 @@ export class RotationEngine {
    * or undefined when the run was not in `from` (nothing was written).
    */
   async #transition(run: RunRow, from: readonly RunRow['state'][], patch: Partial<RunRow>, policy?: { state: RunRow['state']; extra?: Partial<PolicyRow> }): Promise<RunRow | undefined> {
-    const k = this.#d.knex;
     const now = this.#d.clock.now();
-    const moved = k<RunRow>('rotation_runs')
-      .where({ id: run.id })
-      .whereIn('state', from)
-      .update({ ...patch, updated_at: now })
-      .returning('*');
-    if (!policy) return ((await moved) as RunRow[])[0];
-    const mirror = k<PolicyRow>('rotation_policies')
-      .where({ id: run.policy_id })
-      // Only the latest run speaks for the policy: an older run finishing late must not hide a newer one.
-      .andWhere((q) => q.where({ last_run_id: run.id }).orWhereNull('last_run_id'))
-      .whereExists(k.select(k.raw('1')).from('moved'))
-      .update({ last_run_id: run.id, last_run_state: policy.state, updated_at: now, ...policy.extra });
-    const rows: RunRow[] = await k.with('moved', moved).with('mirror', mirror).select('*').from('moved');
+    // The text depends only on which columns a call site sets, so each shape is prepared once.
+    const values: unknown[] = [run.id, from];
+    const assign = (row: Record<string, unknown>): string =>
+      Object.entries(row)
+        .map(([column, value]) => `${column} = $${values.push(value)}`)
+        .join(', ');
+    const moved = `UPDATE rotation_runs SET ${assign({ ...patch, updated_at: now })} WHERE id = $1 AND state = ANY($2::text[]) RETURNING *`;
+    if (!policy) return (await this.#d.sql.query<RunRow>(moved, values)).rows[0];
+    const mirror = assign({ last_run_id: run.id, last_run_state: policy.state, updated_at: now, ...policy.extra });
+    values.push(run.policy_id);
+    const { rows } = await this.#d.sql.query<RunRow>(
+      `WITH moved AS (${moved}), mirror AS (
+         UPDATE rotation_policies SET ${mirror}
+         -- Only the latest run speaks for the policy: an older run finishing late must not hide a newer one.
+         WHERE id = $${values.length} AND (last_run_id = $1 OR last_run_id IS NULL) AND EXISTS (SELECT 1 FROM moved)
+       )
+       SELECT * FROM moved`,
+      values,
+    );
     return rows[0];
   }
 
@@ -414,33 +462,8 @@ export class RotationEngine {
     const now = this.#d.clock.now();
     const policy = target.policy;
     const canRevoke = this.#d.strategies.get(run.strategy)?.revoke !== undefined;
-    const { rows } = await this.#d.knex.raw<{ rows: Array<RunRow & { _enabled: boolean; _next_rotation_at: Date }> }>(
-      `WITH cur AS (
-         SELECT id, current_handle, interval_days FROM rotation_policies WHERE id = ? FOR UPDATE
-       ), next AS (
-         SELECT CASE WHEN CAST(? AS boolean) AND (cur.current_handle IS NULL OR NOT CAST(? AS boolean)) THEN 'done' ELSE 'stored' END AS state FROM cur
-       ), moved AS (
-         UPDATE rotation_runs r
-         SET state = next.state, stored_version = ?, new_handle = ?, old_handle = cur.current_handle, stored_at = ?, updated_at = ?,
-             finished_at = CASE WHEN next.state = 'done' THEN CAST(? AS timestamptz) END
-         FROM cur, next WHERE r.id = ? AND r.state = 'rotating'
-         RETURNING r.*
-       ), pol AS (
-         UPDATE rotation_policies p
-         SET current_handle = ?, last_rotated_at = ?, next_rotation_at = CAST(? AS timestamptz) + cur.interval_days * interval '86400 seconds',
-             last_run_id = moved.id, last_run_state = moved.state, last_error = NULL, updated_at = ?
-         FROM cur, moved WHERE p.id = cur.id
-         RETURNING p.enabled, p.next_rotation_at
-       ), meta AS (
-         INSERT INTO secret_metadata (environment_id, provider_id, key)
-         SELECT ?, ?, ? FROM moved
-         ON CONFLICT (environment_id, provider_id, key) DO UPDATE SET updated_at = ?
-       ), env AS (
-         -- Readers (SDK watchers, \`keygate run --watch\`) notice a new value through the environment version.
-         UPDATE environments SET secrets_version = secrets_version + 1, secrets_modified_at = ?
-         WHERE id = ? AND EXISTS (SELECT 1 FROM moved)
-       )
-       SELECT moved.*, pol.enabled AS _enabled, pol.next_rotation_at AS _next_rotation_at FROM moved, pol`,
+    const { rows } = await this.#d.sql.query<RunRow & { _enabled: boolean; _next_rotation_at: Date }>(
+      MARK_STORED_SQL,
       [policy.id, mayGoOn, canRevoke, version, newHandle, now, now, now, run.id, newHandle, now, now, now, policy.environment_id, policy.provider_id, policy.secret_key, now, now, policy.environment_id],
     );
     const row = rows[0];
@@ -551,7 +574,7 @@ export class RotationEngine {
     return retryWithBackoff(
       this.#d.retry,
       async () => {
-        if (counter !== null && !counted) await this.#d.knex('rotation_runs').where({ id: run.id }).increment(counter, 1);
+        if (counter !== null && !counted) await this.#d.sql.query(`UPDATE rotation_runs SET ${counter} = ${counter} + 1 WHERE id = $1`, [run.id]);
         counted = false;
         return work();
       },
@@ -564,20 +587,13 @@ export class RotationEngine {
   }
 
   async #target(policyId: string): Promise<Target | undefined> {
-    const row = await this.#d.knex('rotation_policies as rp')
-      .join('tenants as t', 't.id', 'rp.tenant_id')
-      .join('projects as p', 'p.id', 'rp.project_id')
-      .join('environments as e', 'e.id', 'rp.environment_id')
-      .join('providers as pr', 'pr.id', 'rp.provider_id')
-      .where('rp.id', policyId)
-      .first('rp.*', 't.slug as _tenant_slug', 'p.slug as _project_slug', 'e.slug as _environment_slug', this.#d.knex.raw('row_to_json(pr) as _provider'));
+    const row = (
+      await this.#d.sql.query<
+        PolicyRow & { _tenant_slug: string; _project_slug: string; _environment_slug: string; _provider: StoredProvider & { updated_at: string; created_at: string } }
+      >(TARGET_SQL, [policyId])
+    ).rows[0];
     if (!row) return undefined;
-    const { _tenant_slug, _project_slug, _environment_slug, _provider, ...policy } = row as PolicyRow & {
-      _tenant_slug: string;
-      _project_slug: string;
-      _environment_slug: string;
-      _provider: StoredProvider & { updated_at: string; created_at: string };
-    };
+    const { _tenant_slug, _project_slug, _environment_slug, _provider, ...policy } = row;
     return {
       policy: policy as PolicyRow,
       tenantSlug: _tenant_slug,

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { createSqlClient } from '../db/sql-client.js';
 import pg from 'pg';
 import type { Clock, Keyring, Logger, PluginServices, RotationStrategy, RotationStrategyType } from '@keygate/core';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -46,6 +47,7 @@ export async function createRotationModule(deps: RotationModuleDeps): Promise<Ro
   lockPool.on('error', () => undefined);
   const engine = new RotationEngine({
     knex: deps.knex,
+    sql: createSqlClient(deps.pool),
     lockPool,
     registry: deps.registry,
     strategies,

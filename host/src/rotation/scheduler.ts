@@ -3,6 +3,7 @@ import { Agenda, toJobId } from 'agenda';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import type { Clock, Logger } from '@keygate/core';
 import { AGENDA_TABLE } from '../db/migrations/0010-rotation.js';
+import { preparingPool } from '../db/sql-client.js';
 import { JobNotificationChannel } from './job-notifications.js';
 import type { RotationEngine, RotationWakeups } from './rotation-engine.js';
 
@@ -14,13 +15,13 @@ const LOCK_LIMIT = 250;
 
 /**
  * A wake-up is inserted unless the same one (same target, same time) exists: one statement against
- * the unique partial indexes of migration 0012, where Agenda's unique save takes two (a look-up,
+ * the unique partial indexes of migrations 0012 and 0014, where Agenda's unique save takes two (a look-up,
  * then the insert) and lets two replicas racing both insert. The job name and JSON keys are
  * literals so that the statement names its index.
  */
 const wakeupSql = (name: string, field: 'policyId' | 'runId'): string => `INSERT INTO "${AGENDA_TABLE}" (name, priority, next_run_at, type, data, last_modified_by)
   VALUES ('${name}', 0, $1, 'normal', jsonb_build_object('${field}', $2::text, 'at', $3::text), $4)
-  ON CONFLICT ((data->>'${field}'), (data->>'at')) WHERE name = '${name}' DO NOTHING
+  ON CONFLICT ((data->>'${field}'), (data->>'at')) WHERE name = '${name}' AND type = 'normal' DO NOTHING
   RETURNING id`;
 const POLICY_WAKEUP_SQL = wakeupSql(POLICY_JOB, 'policyId');
 const RUN_WAKEUP_SQL = wakeupSql(RUN_JOB, 'runId');
@@ -72,7 +73,8 @@ export class RotationScheduler implements RotationWakeups {
     const channel = new JobNotificationChannel({ pool: options.pool, channelName: AGENDA_TABLE, processEveryMs: options.processEveryMs });
     channel.on('error', (error: unknown) => logger.warn('job notification channel error', { error: error instanceof Error ? error.message : String(error) }));
     const agenda = new Agenda({
-      backend: new PostgresBackend({ pool: options.pool, tableName: AGENDA_TABLE, ensureSchema: false, disableNotifications: true }),
+      // Its statements prepared once per connection: a few run for every job.
+      backend: new PostgresBackend({ pool: preparingPool(options.pool), tableName: AGENDA_TABLE, ensureSchema: false, disableNotifications: true }),
       notificationChannel: channel,
       name: `keygate-${process.pid}`,
       processEvery: options.processEveryMs,
@@ -114,7 +116,7 @@ export class RotationScheduler implements RotationWakeups {
   }
 
   async cancelPolicy(policyId: string): Promise<void> {
-    await this.#pool.query(`DELETE FROM "${AGENDA_TABLE}" WHERE name = '${POLICY_JOB}' AND data->>'policyId' = $1`, [policyId]);
+    await this.#pool.query(`DELETE FROM "${AGENDA_TABLE}" WHERE name = '${POLICY_JOB}' AND type = 'normal' AND data->>'policyId' = $1`, [policyId]);
   }
 
   async runAt(runId: string, at: Date): Promise<void> {
