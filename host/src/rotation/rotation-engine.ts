@@ -349,6 +349,8 @@ export class RotationEngine {
     const values: unknown[] = [run.id, from];
     const assign = (row: Record<string, unknown>): string =>
       Object.entries(row)
+        // As an update through knex would: an absent value leaves the column alone.
+        .filter(([, value]) => value !== undefined)
         .map(([column, value]) => `${column} = $${values.push(value)}`)
         .join(', ');
     const moved = `UPDATE rotation_runs SET ${assign({ ...patch, updated_at: now })} WHERE id = $1 AND state = ANY($2::text[]) RETURNING *`;
