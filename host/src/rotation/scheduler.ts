@@ -14,17 +14,33 @@ export const SWEEP_JOB = 'keygate.rotation.sweep';
 const LOCK_LIMIT = 250;
 
 /**
- * A wake-up is inserted unless the same one (same target, same time) exists: one statement against
- * the unique partial indexes of migrations 0012 and 0014, where Agenda's unique save takes two (a look-up,
- * then the insert) and lets two replicas racing both insert. The job name and JSON keys are
- * literals so that the statement names its index.
+ * Wake-ups are inserted unless the same one (same target, same time) exists: one statement against
+ * the unique partial indexes of migrations 0012 and 0014, where Agenda's unique save takes two (a
+ * look-up, then the insert) and lets two replicas racing both insert. The wake-ups asked for in
+ * one turn of the event loop, and while a statement is in flight, share one statement: a burst of
+ * rotations ends with one wake-up per policy. The job name and JSON keys are literals so that the
+ * statement names its index.
  */
 const wakeupSql = (name: string, field: 'policyId' | 'runId'): string => `INSERT INTO "${AGENDA_TABLE}" (name, priority, next_run_at, type, data, last_modified_by)
-  VALUES ('${name}', 0, $1, 'normal', jsonb_build_object('${field}', $2::text, 'at', $3::text), $4)
+  SELECT '${name}', 0, w.next_run_at, 'normal', jsonb_build_object('${field}', w.target, 'at', w.at), $4
+  FROM unnest($1::timestamptz[], $2::text[], $3::text[]) AS w(next_run_at, target, at)
   ON CONFLICT ((data->>'${field}'), (data->>'at')) WHERE name = '${name}' AND type = 'normal' DO NOTHING
-  RETURNING id`;
-const POLICY_WAKEUP_SQL = wakeupSql(POLICY_JOB, 'policyId');
-const RUN_WAKEUP_SQL = wakeupSql(RUN_JOB, 'runId');
+  RETURNING id, next_run_at`;
+const WAKEUPS = {
+  policy: { job: POLICY_JOB, sql: wakeupSql(POLICY_JOB, 'policyId') },
+  run: { job: RUN_JOB, sql: wakeupSql(RUN_JOB, 'runId') },
+} as const;
+const MAX_WAKEUP_BATCH = 500;
+
+interface PendingWakeup {
+  kind: keyof typeof WAKEUPS;
+  target: string;
+  at: Date;
+  /** `at` on the wall clock, for Agenda. */
+  wall: Date;
+  resolve(): void;
+  reject(error: unknown): void;
+}
 
 export interface SchedulerOptions {
   pool: pg.Pool;
@@ -52,6 +68,8 @@ export class RotationScheduler implements RotationWakeups {
   readonly #channel: JobNotificationChannel;
   readonly #logger: Logger;
   readonly #clock: Clock;
+  #pending: PendingWakeup[] = [];
+  #inserting = false;
 
   private constructor(agenda: Agenda, pool: pg.Pool, channel: JobNotificationChannel, logger: Logger, clock: Clock) {
     this.#agenda = agenda;
@@ -70,11 +88,12 @@ export class RotationScheduler implements RotationWakeups {
     const logger = options.logger.child({ component: 'rotation-scheduler' });
     // Our own LISTEN/NOTIFY channel, so its connection errors (PostgreSQL restarting or stopping
     // under it) are logged rather than thrown as an unhandled 'error' event that ends the process.
+    // Statements prepared once per connection: a few run for every job.
+    const pool = preparingPool(options.pool);
     const channel = new JobNotificationChannel({ pool: options.pool, channelName: AGENDA_TABLE, processEveryMs: options.processEveryMs });
     channel.on('error', (error: unknown) => logger.warn('job notification channel error', { error: error instanceof Error ? error.message : String(error) }));
     const agenda = new Agenda({
-      // Its statements prepared once per connection: a few run for every job.
-      backend: new PostgresBackend({ pool: preparingPool(options.pool), tableName: AGENDA_TABLE, ensureSchema: false, disableNotifications: true }),
+      backend: new PostgresBackend({ pool, tableName: AGENDA_TABLE, ensureSchema: false, disableNotifications: true }),
       notificationChannel: channel,
       name: `keygate-${process.pid}`,
       processEvery: options.processEveryMs,
@@ -88,7 +107,7 @@ export class RotationScheduler implements RotationWakeups {
       removeOnComplete: true,
     });
     agenda.on('error', (error) => logger.warn('job scheduler error', { error: error.message }));
-    const scheduler = new RotationScheduler(agenda, options.pool, channel, logger, options.clock);
+    const scheduler = new RotationScheduler(agenda, pool, channel, logger, options.clock);
     const { engine } = options;
     agenda.define<{ policyId: string }>(POLICY_JOB, async (job) => engine.processPolicy(job.attrs.data.policyId), { concurrency: options.concurrency, lockLimit: LOCK_LIMIT });
     agenda.define<{ runId: string }>(RUN_JOB, async (job) => engine.processRun(job.attrs.data.runId), { concurrency: options.concurrency, lockLimit: LOCK_LIMIT });
@@ -111,28 +130,71 @@ export class RotationScheduler implements RotationWakeups {
     return scheduler;
   }
 
-  async policyAt(policyId: string, at: Date): Promise<void> {
-    await this.#wakeup(POLICY_WAKEUP_SQL, POLICY_JOB, policyId, at);
+  policyAt(policyId: string, at: Date): Promise<void> {
+    return this.#wakeup('policy', policyId, at);
   }
 
   async cancelPolicy(policyId: string): Promise<void> {
     await this.#pool.query(`DELETE FROM "${AGENDA_TABLE}" WHERE name = '${POLICY_JOB}' AND type = 'normal' AND data->>'policyId' = $1`, [policyId]);
   }
 
-  async runAt(runId: string, at: Date): Promise<void> {
-    await this.#wakeup(RUN_WAKEUP_SQL, RUN_JOB, runId, at);
+  runAt(runId: string, at: Date): Promise<void> {
+    return this.#wakeup('run', runId, at);
   }
 
-  async #wakeup(sql: string, name: string, target: string, at: Date): Promise<void> {
-    const wall = this.#wall(at);
-    const { rows } = await this.#pool.query<{ id: string }>(sql, [wall, target, at.toISOString(), this.#agenda.attrs.name || null]);
-    const id = rows[0]?.id;
-    // Announced as Agenda announces what it saves (the channel keeps only jobs due before the next scan).
-    if (id === undefined || this.#channel.state !== 'connected') return;
+  #wakeup(kind: PendingWakeup['kind'], target: string, at: Date): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ kind, target, at, wall: this.#wall(at), resolve, reject });
+      if (this.#inserting) return;
+      this.#inserting = true;
+      setImmediate(() => void this.#insertPending());
+    });
+  }
+
+  async #insertPending(): Promise<void> {
     try {
-      await this.#channel.publish({ jobId: toJobId(id), jobName: name, nextRunAt: wall, priority: 0, timestamp: new Date(), ...(this.#agenda.attrs.name ? { source: this.#agenda.attrs.name } : {}) });
+      while (this.#pending.length > 0) {
+        const batch = this.#pending.splice(0, MAX_WAKEUP_BATCH);
+        for (const kind of ['policy', 'run'] as const) {
+          const group = batch.filter((w) => w.kind === kind);
+          if (group.length > 0) await this.#insert(kind, group);
+        }
+      }
+    } finally {
+      this.#inserting = false;
+    }
+  }
+
+  async #insert(kind: PendingWakeup['kind'], group: PendingWakeup[]): Promise<void> {
+    const { job, sql } = WAKEUPS[kind];
+    let inserted: Array<{ id: string; next_run_at: Date }>;
+    try {
+      ({ rows: inserted } = await this.#pool.query<{ id: string; next_run_at: Date }>(sql, [
+        group.map((w) => w.wall),
+        group.map((w) => w.target),
+        group.map((w) => w.at.toISOString()),
+        this.#agenda.attrs.name || null,
+      ]));
     } catch (error) {
-      this.#logger.warn('job notification failed', { error: error instanceof Error ? error.message : String(error) });
+      for (const w of group) w.reject(error);
+      return;
+    }
+    for (const w of group) w.resolve();
+    // Announced as Agenda announces what it saves (the channel keeps only jobs due before the next scan).
+    if (this.#channel.state !== 'connected') return;
+    for (const row of inserted) {
+      try {
+        await this.#channel.publish({
+          jobId: toJobId(row.id),
+          jobName: job,
+          nextRunAt: row.next_run_at,
+          priority: 0,
+          timestamp: new Date(),
+          ...(this.#agenda.attrs.name ? { source: this.#agenda.attrs.name } : {}),
+        });
+      } catch (error) {
+        this.#logger.warn('job notification failed', { error: error instanceof Error ? error.message : String(error) });
+      }
     }
   }
 
