@@ -86,10 +86,10 @@ export class RotationScheduler implements RotationWakeups {
 
   static async start(options: SchedulerOptions): Promise<RotationScheduler> {
     const logger = options.logger.child({ component: 'rotation-scheduler' });
-    // Our own LISTEN/NOTIFY channel, so its connection errors (PostgreSQL restarting or stopping
-    // under it) are logged rather than thrown as an unhandled 'error' event that ends the process.
     // Statements prepared once per connection: a few run for every job.
     const pool = preparingPool(options.pool);
+    // Our own LISTEN/NOTIFY channel, so its connection errors (PostgreSQL restarting or stopping
+    // under it) are logged rather than thrown as an unhandled 'error' event that ends the process.
     const channel = new JobNotificationChannel({ pool: options.pool, channelName: AGENDA_TABLE, processEveryMs: options.processEveryMs });
     channel.on('error', (error: unknown) => logger.warn('job notification channel error', { error: error instanceof Error ? error.message : String(error) }));
     const agenda = new Agenda({
