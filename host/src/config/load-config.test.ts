@@ -7,6 +7,7 @@ import { isKeygateError } from '@keygate/core';
 import { ConfigError } from './config-error.js';
 import { loadConfig, parseConfig } from './load-config.js';
 import { keygateConfigSchema } from './schema.js';
+import { compileValidator } from '../validation/json-schema.js';
 import type { KeygateConfig } from './types.js';
 
 const VALID_BOOTSTRAP_KEY = `bax-${'a'.repeat(32)}-${'b'.repeat(64)}`;
@@ -410,5 +411,13 @@ describe('parseConfig', () => {
     expect(config.server.port).toBe(0);
     expect(config.dataDir).toBe('/tmp/.keygate');
     expect(() => parseConfig({ server: { port: 'x' } }, { env: {} })).toThrow('keygate.yaml: server.port: must be an integer');
+  });
+});
+
+describe('the configuration schema', () => {
+  it('passes the strict JSON Schema compiler, which the start-up skips for it', () => {
+    expect(() => compileValidator(keygateConfigSchema)).not.toThrow();
+    // The strict compiler would have caught a typo in it.
+    expect(() => compileValidator({ type: 'object', properties: { port: { tpye: 'integer' } } })).toThrow(/invalid JSON Schema/);
   });
 });

@@ -94,7 +94,7 @@ export function parseConfig(document: unknown, options: ParseConfigOptions = {})
   const origins = applyEnvOverrides(interpolated, env);
   const coerced = coerceToSchema(keygateConfigSchema, interpolated);
 
-  const result = compileValidator<ValidatedDocument>(keygateConfigSchema, { applyDefaults: true })(coerced);
+  const result = compileValidator<ValidatedDocument>(keygateConfigSchema, { applyDefaults: true, strictlyTested: true })(coerced);
   if (!result.ok) throw new ConfigError(result.errors.map((issue) => withOrigin(issue, origins)), source);
   const crossProblems = crossCheck({ ...result.value, plugins: result.value.plugins ?? [] });
   if (crossProblems.length > 0) throw new ConfigError(crossProblems.map((problem) => withOrigin(problem, origins)), source);

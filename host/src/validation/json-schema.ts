@@ -15,6 +15,11 @@ export interface CompileOptions {
    * in the result is a filled copy.
    */
   applyDefaults?: boolean;
+  /**
+   * With `applyDefaults`: the schema is the host's own and a test compiles it strictly, so the
+   * strict compilation (which only finds mistakes in the schema) is not repeated at every start.
+   */
+  strictlyTested?: boolean;
 }
 
 // ajv and ajv-formats are CommonJS modules whose class/function is also their `default` member;
@@ -61,7 +66,7 @@ export function compileValidator<T = unknown>(schema: JsonSchema, options: Compi
   const engine = options.applyDefaults ? engines.defaults : engines.plain;
   const cached = engine.cache.get(schema);
   if (cached) return cached as Validator<T>;
-  if (options.applyDefaults) compileValidator(schema);
+  if (options.applyDefaults && !options.strictlyTested) compileValidator(schema);
 
   let validate: ReturnType<typeof engine.ajv.compile>;
   try {
