@@ -1,5 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
-import { timingSafeEqualString } from './timing-safe.js';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /** How SDKs authenticate a request with an API key (DESIGN §5). */
 export const SIGNING_HEADERS = {
@@ -31,7 +30,11 @@ export function canonicalQuery(query: string): string {
     .join('&');
 }
 
+/** SHA-256 of an empty body: most signed requests (GET, DELETE) have one. */
+const EMPTY_BODY_SHA256 = createHash('sha256').digest('hex');
+
 export function sha256Hex(body: Uint8Array | string): string {
+  if (body.length === 0) return EMPTY_BODY_SHA256;
   return createHash('sha256').update(body).digest('hex');
 }
 
@@ -49,10 +52,14 @@ const SECRET_PATTERN = /^[0-9a-fA-F]{64}$/;
 
 /** Lowercase hex HMAC-SHA256 keyed with the hex-decoded API key secret. */
 export function signRequest(secretHex: string, request: SignableRequest): string {
+  return signatureBytes(secretHex, request).toString('hex');
+}
+
+function signatureBytes(secretHex: string, request: SignableRequest): Buffer {
   // Buffer.from(…, 'hex') silently stops at the first non-hex character, so a wrong or empty
   // secret would otherwise become a short (even empty) HMAC key instead of an error.
   if (!SECRET_PATTERN.test(secretHex)) throw new TypeError('the API key secret must be 64 hex characters');
-  return createHmac('sha256', Buffer.from(secretHex, 'hex')).update(canonicalRequest(request), 'utf8').digest('hex');
+  return createHmac('sha256', Buffer.from(secretHex, 'hex')).update(canonicalRequest(request), 'utf8').digest();
 }
 
 /** The timestamp format the signature scheme requires (whole seconds, `Z`). */
@@ -80,6 +87,7 @@ export function verifyRequestSignature(
   if (Number.isNaN(at) || signingTimestamp(new Date(at)) !== request.timestamp) return { ok: false, reason: 'malformed-timestamp' };
   if (Math.abs(nowMs - at) > skewSeconds * 1000) return { ok: false, reason: 'timestamp-out-of-window' };
   if (!/^[0-9a-f]{64}$/.test(signature)) return { ok: false, reason: 'malformed-signature' };
-  const expected = signRequest(secretHex, request);
-  return timingSafeEqualString(expected, signature) ? { ok: true } : { ok: false, reason: 'bad-signature' };
+  // Both sides are 32 bytes (the signature was checked to be 64 hex digits): compared as bytes in
+  // constant time, with no hex encoding or hashing of either side.
+  return timingSafeEqual(signatureBytes(secretHex, request), Buffer.from(signature, 'hex')) ? { ok: true } : { ok: false, reason: 'bad-signature' };
 }
