@@ -418,6 +418,7 @@ describe('the configuration schema', () => {
   it('passes the strict JSON Schema compiler, which the start-up skips for it', () => {
     expect(() => compileValidator(keygateConfigSchema)).not.toThrow();
     // The strict compiler would have caught a typo in it.
-    expect(() => compileValidator({ type: 'object', properties: { port: { tpye: 'integer' } } })).toThrow(/invalid JSON Schema/);
+    const typo = { type: 'object', properties: { port: { tpye: 'integer' } } } as unknown as Parameters<typeof compileValidator>[0];
+    expect(() => compileValidator(typo)).toThrow(/invalid JSON Schema/);
   });
 });
