@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { canonicalJson } from './canonical-json.js';
+import { GroupCommit } from '../db/group-commit.js';
 
 export type AuditOutcome = 'success' | 'denied' | 'error';
 
@@ -29,14 +30,7 @@ interface SealedEntry extends AuditEntry {
   occurredAt: Date;
 }
 
-interface Pending {
-  entry: SealedEntry;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
-
 export const GENESIS_HASH = '0'.repeat(64);
-const MAX_BATCH = 500;
 
 /**
  * A row's hashed content (with nulls rather than absent members). `projectId`/`environmentId` are
@@ -91,8 +85,7 @@ export type ChainVerification =
 export class AuditLog {
   readonly #pool: pg.Pool;
   readonly #hmacKey: Buffer;
-  #queue: Pending[] = [];
-  #flushing: Promise<void> | undefined;
+  readonly #appends = new GroupCommit<SealedEntry>((entries) => this.#write(entries));
 
   constructor(pool: pg.Pool, hmacKey: Buffer) {
     this.#pool = pool;
@@ -105,10 +98,7 @@ export class AuditLog {
   }
 
   record(entry: AuditEntry): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ entry: { ...entry, id: randomUUID(), occurredAt: new Date() }, resolve, reject });
-      this.#flushing ??= this.#drain();
-    });
+    return this.#appends.add({ ...entry, id: randomUUID(), occurredAt: new Date() });
   }
 
   /**
@@ -120,26 +110,8 @@ export class AuditLog {
   }
 
   /** Waits for queued rows (graceful shutdown). */
-  async flush(): Promise<void> {
-    while (this.#flushing) await this.#flushing;
-  }
-
-  async #drain(): Promise<void> {
-    // Yield once so that requests arriving in the same tick join the batch.
-    await new Promise((resolve) => setImmediate(resolve));
-    try {
-      while (this.#queue.length > 0) {
-        const batch = this.#queue.splice(0, MAX_BATCH);
-        try {
-          await this.#write(batch.map((p) => p.entry));
-          for (const p of batch) p.resolve();
-        } catch (error) {
-          for (const p of batch) p.reject(error);
-        }
-      }
-    } finally {
-      this.#flushing = undefined;
-    }
+  flush(): Promise<void> {
+    return this.#appends.flush();
   }
 
   /** One round trip: the database links the rows under the chain head's lock (migrations 0003 and 0005). */

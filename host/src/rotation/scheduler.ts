@@ -3,6 +3,7 @@ import { Agenda, toJobId } from 'agenda';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import type { Clock, Logger } from '@keygate/core';
 import { AGENDA_TABLE } from '../db/migrations/0010-rotation.js';
+import { GroupCommit } from '../db/group-commit.js';
 import { preparingPool } from '../db/sql-client.js';
 import { JobNotificationChannel } from './job-notifications.js';
 import type { RotationEngine, RotationWakeups } from './rotation-engine.js';
@@ -26,20 +27,14 @@ const wakeupSql = (name: string, field: 'policyId' | 'runId'): string => `INSERT
   FROM unnest($1::timestamptz[], $2::text[], $3::text[]) AS w(next_run_at, target, at)
   ON CONFLICT ((data->>'${field}'), (data->>'at')) WHERE name = '${name}' AND type = 'normal' DO NOTHING
   RETURNING id, next_run_at`;
-const WAKEUPS = {
-  policy: { job: POLICY_JOB, sql: wakeupSql(POLICY_JOB, 'policyId') },
-  run: { job: RUN_JOB, sql: wakeupSql(RUN_JOB, 'runId') },
-} as const;
-const MAX_WAKEUP_BATCH = 500;
+const POLICY_WAKEUP_SQL = wakeupSql(POLICY_JOB, 'policyId');
+const RUN_WAKEUP_SQL = wakeupSql(RUN_JOB, 'runId');
 
-interface PendingWakeup {
-  kind: keyof typeof WAKEUPS;
+interface Wakeup {
   target: string;
   at: Date;
   /** `at` on the wall clock, for Agenda. */
   wall: Date;
-  resolve(): void;
-  reject(error: unknown): void;
 }
 
 export interface SchedulerOptions {
@@ -68,8 +63,8 @@ export class RotationScheduler implements RotationWakeups {
   readonly #channel: JobNotificationChannel;
   readonly #logger: Logger;
   readonly #clock: Clock;
-  #pending: PendingWakeup[] = [];
-  #inserting = false;
+  readonly #policyWakeups = new GroupCommit<Wakeup>((wakeups) => this.#insert(POLICY_JOB, POLICY_WAKEUP_SQL, wakeups));
+  readonly #runWakeups = new GroupCommit<Wakeup>((wakeups) => this.#insert(RUN_JOB, RUN_WAKEUP_SQL, wakeups));
 
   private constructor(agenda: Agenda, pool: pg.Pool, channel: JobNotificationChannel, logger: Logger, clock: Clock) {
     this.#agenda = agenda;
@@ -131,7 +126,7 @@ export class RotationScheduler implements RotationWakeups {
   }
 
   policyAt(policyId: string, at: Date): Promise<void> {
-    return this.#wakeup('policy', policyId, at);
+    return this.#policyWakeups.add({ target: policyId, at, wall: this.#wall(at) });
   }
 
   async cancelPolicy(policyId: string): Promise<void> {
@@ -139,47 +134,16 @@ export class RotationScheduler implements RotationWakeups {
   }
 
   runAt(runId: string, at: Date): Promise<void> {
-    return this.#wakeup('run', runId, at);
+    return this.#runWakeups.add({ target: runId, at, wall: this.#wall(at) });
   }
 
-  #wakeup(kind: PendingWakeup['kind'], target: string, at: Date): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#pending.push({ kind, target, at, wall: this.#wall(at), resolve, reject });
-      if (this.#inserting) return;
-      this.#inserting = true;
-      setImmediate(() => void this.#insertPending());
-    });
-  }
-
-  async #insertPending(): Promise<void> {
-    try {
-      while (this.#pending.length > 0) {
-        const batch = this.#pending.splice(0, MAX_WAKEUP_BATCH);
-        for (const kind of ['policy', 'run'] as const) {
-          const group = batch.filter((w) => w.kind === kind);
-          if (group.length > 0) await this.#insert(kind, group);
-        }
-      }
-    } finally {
-      this.#inserting = false;
-    }
-  }
-
-  async #insert(kind: PendingWakeup['kind'], group: PendingWakeup[]): Promise<void> {
-    const { job, sql } = WAKEUPS[kind];
-    let inserted: Array<{ id: string; next_run_at: Date }>;
-    try {
-      ({ rows: inserted } = await this.#pool.query<{ id: string; next_run_at: Date }>(sql, [
-        group.map((w) => w.wall),
-        group.map((w) => w.target),
-        group.map((w) => w.at.toISOString()),
-        this.#agenda.attrs.name || null,
-      ]));
-    } catch (error) {
-      for (const w of group) w.reject(error);
-      return;
-    }
-    for (const w of group) w.resolve();
+  async #insert(job: string, sql: string, wakeups: Wakeup[]): Promise<void> {
+    const { rows: inserted } = await this.#pool.query<{ id: string; next_run_at: Date }>(sql, [
+      wakeups.map((w) => w.wall),
+      wakeups.map((w) => w.target),
+      wakeups.map((w) => w.at.toISOString()),
+      this.#agenda.attrs.name || null,
+    ]);
     // Announced as Agenda announces what it saves (the channel keeps only jobs due before the next scan).
     if (this.#channel.state !== 'connected') return;
     for (const row of inserted) {
