@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { isKeygateError, type SqlClient } from '@keygate/core';
 import { createTestDatabase } from '@keygate/test';
-import { createSqlClient } from './sql-client.js';
+import { createSqlClient, preparingPool } from './sql-client.js';
 
 let drop: () => Promise<void>;
 let pool: pg.Pool;
@@ -300,5 +300,24 @@ describe('createSqlClient', () => {
       });
       expect(await names()).toEqual(['outer']);
     });
+  });
+});
+
+describe('preparingPool', () => {
+  it("runs a library's parameterised statements prepared, and passes everything else through", async () => {
+    const text = 'SELECT name FROM items WHERE id = $1 AND $2::text IS NOT NULL';
+    await sql.query('INSERT INTO items (id, name) VALUES (1, $1)', ['one']);
+    const client = await pool.connect();
+    try {
+      const library = preparingPool({ query: client.query.bind(client), connect: () => Promise.resolve(client) } as unknown as pg.Pool);
+      for (const run of ['a', 'b']) expect((await library.query<{ name: string }>(text, [1, run])).rows).toEqual([{ name: 'one' }]);
+      const prepared = await client.query<{ n: string }>('SELECT count(*)::text AS n FROM pg_prepared_statements WHERE statement = $1', [text]);
+      expect(prepared.rows[0]!.n).toBe('1');
+      // Without parameters (a script, say) the text runs as sent; other members are the pool's own.
+      expect((await library.query<{ n: number }>('SELECT 2 AS n')).rows).toEqual([{ n: 2 }]);
+      expect(await library.connect()).toBe(client);
+    } finally {
+      client.release();
+    }
   });
 });

@@ -71,7 +71,7 @@ async function run<Row>(target: Queryable, sql: string, params: readonly unknown
 }
 
 /**
- * The pool as a library written for a \`pg.Pool\` sees it, except that its parameterised
+ * The pool as a library written for a `pg.Pool` sees it, except that its parameterised
  * statements run named, as {@link createSqlClient}'s do: for Agenda, whose few fixed statements
  * per job (lock, save twice, remove) were otherwise parsed and planned every time.
  */
