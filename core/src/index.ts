@@ -12,3 +12,4 @@ export type * from './contracts/identity.js';
 export type * from './contracts/notifier.js';
 export * from './retry.js';
 export * from './scope-template.js';
+export * from './group-commit.js';

@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { canonicalJson } from './canonical-json.js';
-import { GroupCommit } from '../db/group-commit.js';
+import { GroupCommit } from '@keygate/core';
 
 export type AuditOutcome = 'success' | 'denied' | 'error';
 

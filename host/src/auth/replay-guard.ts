@@ -1,6 +1,5 @@
-import type { SqlClient } from '@keygate/core';
 import { SIGNATURE_SKEW_SECONDS } from '@keygate/core/wire';
-import { GroupCommit } from '../db/group-commit.js';
+import { GroupCommit, type SqlClient } from '@keygate/core';
 
 /** Extra lifetime of a seen signature beyond its window, for clock differences between replicas. */
 const CLOCK_MARGIN_MS = 60_000;

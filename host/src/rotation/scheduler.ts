@@ -1,9 +1,8 @@
 import type pg from 'pg';
 import { Agenda, toJobId } from 'agenda';
 import { PostgresBackend } from '@agendajs/postgres-backend';
-import type { Clock, Logger } from '@keygate/core';
 import { AGENDA_TABLE } from '../db/migrations/0010-rotation.js';
-import { GroupCommit } from '../db/group-commit.js';
+import { GroupCommit, type Clock, type Logger } from '@keygate/core';
 import { preparingPool } from '../db/sql-client.js';
 import { JobNotificationChannel } from './job-notifications.js';
 import type { RotationEngine, RotationWakeups } from './rotation-engine.js';

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Keyring, Secret, isKeygateError, isPluginManifest, type SecretRef, type SqlClient } from '@keygate/core';
 import { createTestPluginServices, expectErrorCode } from '@keygate/core/testing';
@@ -294,6 +294,51 @@ describe('storage', () => {
     // A caller changing the returned map does not change what the next caller gets.
     (await a.getAll(ref)).clear();
     expect((await a.getAll(ref)).size).toBe(1);
+  });
+
+  it('checks the generations of concurrent cached reads, of every session on the database, in one statement', async () => {
+    const { sql, statements } = counting(db.sql);
+    const a = await open({ sql });
+    const b = await open({ sql });
+    const refs = [freshRef(), freshRef(), freshRef()];
+    for (const [i, ref] of refs.entries()) {
+      await a.put(ref, new Secret(`a-${i}`));
+      await b.put(ref, new Secret(`b-${i}`));
+    }
+    await Promise.all(refs.flatMap((ref) => [a.getAll(ref), b.getAll(ref)]));
+    statements.length = 0;
+    const reads = await Promise.all(refs.flatMap((ref) => [a.getAll(ref), a.getAll(ref), b.getAll(ref)]));
+    expect(statements).toHaveLength(1);
+    expect(reads.map((m) => m.get('DB_PASSWORD')?.reveal())).toEqual(['a-0', 'a-0', 'b-0', 'a-1', 'a-1', 'b-1', 'a-2', 'a-2', 'b-2']);
+  });
+
+  it('answers a read begun after a write with a check made after it, even while an earlier check is in flight', async () => {
+    const providerId = randomUUID();
+    const replica = db.replica();
+    let release: (() => void) | undefined;
+    const held: SqlClient = {
+      query: async (text, params) => {
+        const result = await db.sql.query(text, params);
+        // The first check is answered (with the old generation) but held back from its caller.
+        if (release === undefined && /FROM keygate_local\.scopes/.test(text)) await new Promise<void>((resolve) => (release = resolve));
+        return result;
+      },
+      transaction: (work) => db.sql.transaction(work),
+    };
+    const reader = await open({ providerId, sql: held });
+    const writer = await open({ providerId, sql: replica });
+    const ref = freshRef('COLOR');
+    await writer.put(ref, new Secret('red'));
+    release = () => undefined;
+    expect((await reader.getAll(ref)).get('COLOR')?.reveal()).toBe('red');
+    release = undefined;
+    const early = reader.getAll(ref);
+    await vi.waitFor(() => expect(release).toBeDefined());
+    await writer.put(ref, new Secret('blue'));
+    const late = reader.getAll(ref);
+    release!();
+    expect((await early).get('COLOR')?.reveal()).toBe('red');
+    expect((await late).get('COLOR')?.reveal()).toBe('blue');
   });
 
   it('keeps reading values written under an earlier keyring key after the active key changes', async () => {

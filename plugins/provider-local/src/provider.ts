@@ -17,6 +17,7 @@ import {
 } from '@keygate/core';
 import { capabilities } from './config.js';
 import { EnvironmentCache } from './environment-cache.js';
+import { currentGeneration, type ScopeKey } from './generation-check.js';
 import { encryptionContext } from './context.js';
 import { guarded } from './failures.js';
 import { SCHEMA } from './schema.js';
@@ -103,10 +104,8 @@ export class LocalSecretProvider implements SecretProvider {
     const params = this.#scopeParams(scope);
     const cacheKey = JSON.stringify(params);
     if (this.#cache.enabled) {
-      const { rows } = await guarded('reading an environment', () =>
-        this.#sql.query<{ generation: string }>(`SELECT generation::text AS generation FROM ${SCHEMA}.scopes WHERE ${IN_SCOPE}`, params),
-      );
-      const cached = this.#cache.get(cacheKey, rows[0]?.generation ?? '0');
+      const generation = await guarded('reading an environment', () => currentGeneration(this.#sql, params));
+      const cached = this.#cache.get(cacheKey, generation);
       if (cached) return new Map(cached);
     }
     // One statement, one snapshot: the rows and the generation they belong to are consistent.
@@ -264,7 +263,7 @@ export class LocalSecretProvider implements SecretProvider {
   /** Nothing to release: the SqlClient and the keyring belong to the host. */
   async close(): Promise<void> {}
 
-  #scopeParams(scope: SecretScope): string[] {
+  #scopeParams(scope: SecretScope): ScopeKey {
     return [this.#providerId, scope.tenant, scope.project, scope.environment];
   }
 
