@@ -317,8 +317,8 @@ describe('storage', () => {
     const replica = db.replica();
     let release: (() => void) | undefined;
     const held: SqlClient = {
-      query: async (text, params) => {
-        const result = await db.sql.query(text, params);
+      query: async <Row,>(text: string, params?: readonly unknown[]) => {
+        const result = await db.sql.query<Row>(text, params);
         // The first check is answered (with the old generation) but held back from its caller.
         if (release === undefined && /FROM keygate_local\.scopes/.test(text)) await new Promise<void>((resolve) => (release = resolve));
         return result;
