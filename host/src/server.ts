@@ -30,7 +30,7 @@ import { SecretsService } from './secrets/secrets-service.js';
 import { WorkloadIdentity } from './identity/workload-identity.js';
 import { bootstrap, loadAuditHmacKey, type BootstrapResult } from './tenants/bootstrap.js';
 import { createApp } from './http/app.js';
-import { WorkerE2eeEncryptor } from './http/e2ee-encryptor.js';
+import { IN_THREAD_E2EE, WorkerE2eeEncryptor } from './http/e2ee-encryptor.js';
 import { EventBus } from './events/event-bus.js';
 import { createRotationModule, startRotationScheduler } from './rotation/rotation-module.js';
 import type { HostServices } from './host-services.js';
@@ -153,7 +153,7 @@ export async function startKeygate(config: KeygateConfig, options: StartOptions 
     const scheduler = await startRotationScheduler(rotation, { pool: db.pool, logger, config });
     cleanups.push(() => scheduler.stop(config.server.shutdownTimeoutMs));
 
-    const e2ee = new WorkerE2eeEncryptor();
+    const e2ee = config.server.e2eeWorker ? new WorkerE2eeEncryptor() : IN_THREAD_E2EE;
     cleanups.push(() => e2ee.close());
     const app = createApp(services, { bodyLimitBytes: config.server.bodyLimitBytes, responseValidation: config.server.responseValidation, trustProxy: config.server.trustProxy, e2ee });
     const server = await listen(app, config.server.port, config.server.host);

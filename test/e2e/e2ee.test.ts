@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createDecipheriv, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, type KeyObject } from 'node:crypto';
 import { createKeygateClient } from '@keygate/sdk';
 import { startTestHost, type TestHost } from '../src/host.js';
@@ -8,17 +11,6 @@ const base = '/api/v1';
 const secretsPath = `${base}/projects/app/environments/prod/secrets`;
 const secretPath = `${base}/projects/app/environments/prod/providers/system/secrets/DB_PASSWORD`;
 let h: TestHost;
-
-beforeAll(async () => {
-  h = await startTestHost();
-  expect((await h.api('POST', `${base}/projects`, { name: 'app' })).status).toBe(201);
-  expect((await h.api('POST', `${base}/projects/app/environments`, { name: 'prod' })).status).toBe(201);
-  expect((await h.api('PUT', secretPath, { value: 's3cr3t-ü', description: 'db' })).status).toBe(200);
-  expect((await h.api('PUT', `${base}/projects/app/environments/prod/providers/system/secrets/API_URL`, { value: 'https://x' })).status).toBe(200);
-});
-afterAll(async () => {
-  await h?.close();
-});
 
 /** A client key pair, and a decryption written from DESIGN §5 alone (not the shared wire module). */
 function clientKeyPair(): { privateKey: KeyObject; header: string } {
@@ -40,7 +32,24 @@ function independentDecrypt(privateKey: KeyObject, envelope: Json): unknown {
   return JSON.parse(plaintext) as unknown;
 }
 
-describe('end-to-end encryption', () => {
+// Both ways the host can encrypt: on the event loop (default) and on a worker thread.
+describe.each([false, true])('end-to-end encryption (server.e2eeWorker: %s)', (e2eeWorker) => {
+  let configDir: string;
+  beforeAll(async () => {
+    configDir = await mkdtemp(join(tmpdir(), 'keygate-e2ee-'));
+    const configPath = join(configDir, 'keygate.yaml');
+    await writeFile(configPath, `server:\n  e2eeWorker: ${e2eeWorker}\n`);
+    h = await startTestHost({ configPath });
+    expect((await h.api('POST', `${base}/projects`, { name: 'app' })).status).toBe(201);
+    expect((await h.api('POST', `${base}/projects/app/environments`, { name: 'prod' })).status).toBe(201);
+    expect((await h.api('PUT', secretPath, { value: 's3cr3t-ü', description: 'db' })).status).toBe(200);
+    expect((await h.api('PUT', `${base}/projects/app/environments/prod/providers/system/secrets/API_URL`, { value: 'https://x' })).status).toBe(200);
+  });
+  afterAll(async () => {
+    await h?.close();
+    await rm(configDir, { recursive: true, force: true });
+  });
+
   it('encrypts both secret-bearing responses to the caller\'s key', async () => {
     const plainAll = (await h.api('GET', secretsPath)).body as Json;
     const plainOne = (await h.api('GET', secretPath)).body as Json;
@@ -61,8 +70,7 @@ describe('end-to-end encryption', () => {
 
   it('uses a server key once: many encrypted reads at once, every one with its own key', async () => {
     const { privateKey, header } = clientKeyPair();
-    // More than the host keeps ready, so that some keys are generated on the spot and some come
-    // from the pool, refilled in between.
+    // Concurrent requests in three waves: with the worker, several share one hand-over.
     const rounds = await Promise.all(Array.from({ length: 3 }, async (_, round) => {
       await new Promise((resolve) => setTimeout(resolve, round * 20));
       return Promise.all(Array.from({ length: 40 }, () => h.api('GET', secretsPath, undefined, { 'x-e2e-public-key': header })));

@@ -47,6 +47,7 @@ describe('loadConfig: defaults', () => {
         requestTimeoutMs: 30_000,
         shutdownTimeoutMs: 10_000,
         responseValidation: true,
+        e2eeWorker: false,
         trustProxy: false,
       },
       dataDir: join(dir, '.keygate'),

@@ -29,6 +29,7 @@ export const keygateConfigSchema: JsonSchema = {
       requestTimeoutMs: integer(1, 30_000),
       shutdownTimeoutMs: integer(0, 10_000),
       responseValidation: { type: 'boolean', default: true },
+      e2eeWorker: { type: 'boolean', default: false },
       trustProxy: { type: ['boolean', 'integer', 'string', 'array'], minimum: 0, items: { type: 'string', minLength: 1 }, default: false },
     }),
     dataDir: { type: 'string', minLength: 1, default: './.keygate' },

@@ -35,6 +35,8 @@ export interface ServerConfig {
   shutdownTimeoutMs: number;
   /** Validate every response against openapi.yaml (a contract violation becomes a 500). */
   responseValidation: boolean;
+  /** Encrypt E2EE responses on a worker thread instead of the event loop (see host/CONFIG.md). */
+  e2eeWorker: boolean;
   /** Express `trust proxy` setting: false, true, a hop count, or addresses/subnets. */
   trustProxy: boolean | number | string | string[];
 }
