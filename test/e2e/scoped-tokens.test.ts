@@ -138,6 +138,25 @@ describe('a scoped token', () => {
     expect((await h.api('GET', `${base}/projects/app/environments/dev/secrets`, undefined, as(token))).status).toBe(404);
   });
 
+  it('is not answered with an unrestricted read the host reuses, before or after a write', async () => {
+    const read = async (key?: string) => ((await h.api('GET', `${prodSecrets}/secrets`, undefined, key ? as(key) : {})).body as Json).secrets as Json;
+    // The unrestricted read twice (the second from the reused response), then the scoped one.
+    const full = await read();
+    expect(await read()).toEqual(full);
+    expect(Object.keys(await read(token)).sort()).toEqual(['API_KEY', 'DB_URL', 'ONLY_EXTRA']);
+    expect(await read()).toEqual(full);
+    // A write through the lower-priority provider, then the first: each shows at once, to both.
+    await h.api('PUT', `${prodSecrets}/providers/extra/secrets/ONLY_EXTRA`, { value: 'extra:changed', tags: { scope: 'db' } });
+    expect(await read()).toMatchObject({ ONLY_EXTRA: 'extra:changed' });
+    expect(await read(token)).toMatchObject({ ONLY_EXTRA: 'extra:changed' });
+    await h.api('PUT', `${prodSecrets}/providers/system/secrets/PLAIN`, { value: 'system:changed' });
+    expect(await read()).toMatchObject({ PLAIN: 'system:changed', ONLY_EXTRA: 'extra:changed' });
+    expect(await read(token)).not.toHaveProperty('PLAIN');
+    await h.api('PUT', `${prodSecrets}/providers/extra/secrets/ONLY_EXTRA`, { value: 'extra:ONLY_EXTRA', tags: { scope: 'metrics db' } });
+    await h.api('PUT', `${prodSecrets}/providers/system/secrets/PLAIN`, { value: 'system:PLAIN' });
+    expect(await read()).toEqual(full);
+  });
+
   it('cannot write, delete or issue tokens', async () => {
     expect((await h.api('PUT', `${prodSecrets}/providers/system/secrets/DB_URL`, { value: 'hacked' }, as(token))).status).toBe(404);
     expect((await h.api('DELETE', `${prodSecrets}/providers/system/secrets/DB_URL`, undefined, as(token))).status).toBe(404);

@@ -70,8 +70,12 @@ export interface PutResult {
 /** An authenticated connection to one configured backend. */
 export interface SecretProvider {
   readonly capabilities: ProviderCapabilities;
-  /** All secrets of an environment (a key → value map). */
-  getAll(scope: SecretScope): Promise<Map<string, Secret>>;
+  /**
+   * All secrets of an environment (a key → value map), which callers must not change. A provider
+   * may answer with the same map object for as long as the environment has not changed (the
+   * Local provider does, from its cache): the host then reuses the response it built from it.
+   */
+  getAll(scope: SecretScope): Promise<ReadonlyMap<string, Secret>>;
   /** Raises `NOT_FOUND` when the key (or version) does not exist. */
   get(ref: SecretRef, options?: GetOptions): Promise<SecretValue>;
   put(ref: SecretRef, value: Secret, options?: PutOptions): Promise<PutResult>;

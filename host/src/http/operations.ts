@@ -4,6 +4,7 @@ import { E2EE_HEADER, e2eeClientKey } from '@keygate/core/wire';
 import type { operations } from '../generated/openapi.js';
 import type { RequestContext } from './request-context.js';
 import { IN_THREAD_E2EE, type E2eeEncryptor } from './e2ee-encryptor.js';
+import { isReusableBody } from './reusable-body.js';
 
 export type OperationId = keyof operations;
 type Op<K extends OperationId> = operations[K];
@@ -86,6 +87,7 @@ interface MatchedRequest extends Request {
  */
 export function bindOperations(router: Router, spec: SpecOperation[], handlers: HandlerTable, options: BindOptions = {}): void {
   const e2ee = options.e2ee ?? IN_THREAD_E2EE;
+  const sentBefore = new WeakMap<object, { text: string; bytes: Buffer }>();
   const bound = new Map<string, (req: Request, res: Response, params: Record<string, string>) => Promise<void>>();
   for (const operation of spec) {
     const handler = (handlers as Record<string, OperationHandler<OperationId> | undefined>)[operation.operationId];
@@ -107,7 +109,20 @@ export function bindOperations(router: Router, spec: SpecOperation[], handlers: 
         res.status(reply.status).end();
         return;
       }
-      res.status(reply.status).json(clientKey === undefined ? reply.body : await e2ee.encrypt(clientKey, JSON.stringify(reply.body)));
+      const sent = isReusableBody(reply.body) ? sentBefore.get(reply.body) : undefined;
+      if (clientKey !== undefined) {
+        res.status(reply.status).json(await e2ee.encrypt(clientKey, sent?.text ?? JSON.stringify(reply.body)));
+      } else if (sent !== undefined) {
+        // The same frozen object passed the contract check (when on) the first time it was sent.
+        res.status(reply.status).type('application/json').send(sent.bytes);
+      } else {
+        res.status(reply.status).json(reply.body);
+        // Kept only once it went out as it is: a body failing the response check became a 500.
+        if (isReusableBody(reply.body) && res.headersSent && res.statusCode === reply.status) {
+          const text = JSON.stringify(reply.body);
+          sentBefore.set(reply.body, { text, bytes: Buffer.from(text) });
+        }
+      }
     });
   }
   router.use((req: MatchedRequest, res: Response, next: NextFunction) => {

@@ -11,6 +11,7 @@ import { isUuid } from '../shared/refs.js';
 import { CoherentCache, type ChangeFeed } from '../db/change-feed.js';
 import { resolveEnvironment, type ResolvedEnvironment } from './environment-resolver.js';
 import { checkValue, type SecretType } from './value-rules.js';
+import { reusableBody } from '../http/reusable-body.js';
 
 type EnvironmentSecrets = components['schemas']['EnvironmentSecrets'];
 type EnvironmentSecretsVersion = components['schemas']['EnvironmentSecretsVersion'];
@@ -48,6 +49,8 @@ export class SecretsService {
   readonly #audit: AuditLog;
   readonly #maxValueBytes: number;
   readonly #environments: CoherentCache<ResolvedEnvironment>;
+  /** The last unrestricted read of each environment, reused while its providers return the same maps. */
+  readonly #merged = new WeakMap<ResolvedEnvironment, { maps: ReadonlyArray<ReadonlyMap<string, Secret>>; body: EnvironmentSecrets; count: number }>();
 
   constructor(deps: { knex: Knex; pool: pg.Pool; registry: ProviderRegistry; audit: AuditLog; maxValueBytes: number; feed: ChangeFeed }) {
     this.#knex = deps.knex;
@@ -114,7 +117,7 @@ export class SecretsService {
     const env = await this.#environment(ctx, projectRef, envRef, 'secrets.read');
     const scope = this.#scope(env);
     const target = `${env.projectSlug}/${env.environmentSlug}`;
-    let maps: Array<Map<string, Secret>>;
+    let maps: Array<ReadonlyMap<string, Secret>>;
     try {
       maps = await Promise.all(env.providers.map(async (row) => (await this.#registry.session(row)).getAll(scope)));
     } catch (error) {
@@ -122,6 +125,12 @@ export class SecretsService {
       throw error;
     }
     const scopes = ctx.principal.scopes;
+    // Unchanged environment, same maps from every provider: the response built last time still holds.
+    const previous = scopes === null ? this.#merged.get(env) : undefined;
+    if (previous && previous.maps.length === maps.length && previous.maps.every((map, i) => map === maps[i])) {
+      await this.#record(ctx, env, 'environment.read', target, 'success', 200, { keys: previous.count });
+      return previous.body;
+    }
     let visible = (_providerId: string, _key: string) => true;
     if (scopes !== null) {
       const rows = await this.#knex<MetadataRow>('secret_metadata').where({ environment_id: env.environmentId }).select('provider_id', 'key', 'tags');
@@ -147,13 +156,18 @@ export class SecretsService {
       }
     }
     await this.#record(ctx, env, 'environment.read', target, 'success', 200, { keys: count });
-    return {
+    const body: EnvironmentSecrets = {
       environmentSlug: env.environmentSlug,
       environmentName: env.environmentName,
       secrets,
       version: env.secretsVersion,
       lastModified: new Date(env.secretsModifiedAt).toISOString(),
     };
+    if (scopes !== null) return body;
+    // Keyed by the cached environment object: a change to it (a write, a new provider order)
+    // resolves a new one, and the entry goes with the old.
+    this.#merged.set(env, { maps, body: reusableBody(body), count });
+    return body;
   }
 
   async version(ctx: RequestContext, projectRef: string, envRef: string): Promise<EnvironmentSecretsVersion> {

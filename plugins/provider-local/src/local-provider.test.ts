@@ -291,9 +291,13 @@ describe('storage', () => {
     expect((await a.getAll(ref)).get('COLOR')?.reveal()).toBe('blue');
     await b.delete({ ...ref, key: 'SIZE' });
     expect([...(await a.getAll(ref)).keys()]).toEqual(['COLOR']);
-    // A caller changing the returned map does not change what the next caller gets.
-    (await a.getAll(ref)).clear();
-    expect((await a.getAll(ref)).size).toBe(1);
+    // Readers share one map while nothing changes, and none of them can change it for the others.
+    const shared = await a.getAll(ref);
+    expect(await a.getAll(ref)).toBe(shared);
+    expect(() => (shared as Map<string, Secret>).clear()).toThrow(TypeError);
+    expect(() => (shared as Map<string, Secret>).delete('COLOR')).toThrow(TypeError);
+    expect(() => (shared as Map<string, Secret>).set('COLOR', new Secret('x'))).toThrow(TypeError);
+    expect((await a.getAll(ref)).get('COLOR')?.reveal()).toBe('blue');
   });
 
   it('checks the generations of concurrent cached reads, of every session on the database, in one statement', async () => {

@@ -17,6 +17,7 @@ import {
 } from '@keygate/core';
 import { capabilities } from './config.js';
 import { EnvironmentCache } from './environment-cache.js';
+import { SealedMap } from './sealed-map.js';
 import { currentGeneration, type ScopeKey } from './generation-check.js';
 import { encryptionContext } from './context.js';
 import { guarded } from './failures.js';
@@ -99,14 +100,15 @@ export class LocalSecretProvider implements SecretProvider {
     this.#cache = new EnvironmentCache(options.cacheMaxBytes);
   }
 
-  async getAll(scope: SecretScope): Promise<Map<string, Secret>> {
+  /** The same (read-only) map for every read while the environment is unchanged. */
+  async getAll(scope: SecretScope): Promise<ReadonlyMap<string, Secret>> {
     checkScope(scope);
     const params = this.#scopeParams(scope);
     const cacheKey = JSON.stringify(params);
     if (this.#cache.enabled) {
       const generation = await guarded('reading an environment', () => currentGeneration(this.#sql, params));
       const cached = this.#cache.get(cacheKey, generation);
-      if (cached) return new Map(cached);
+      if (cached) return cached;
     }
     // One statement, one snapshot: the rows and the generation they belong to are consistent.
     const { rows } = await guarded('reading an environment', () =>
@@ -119,10 +121,9 @@ export class LocalSecretProvider implements SecretProvider {
         params,
       ),
     );
-    const all = new Map<string, Secret>();
-    for (const row of rows) all.set(row.key, this.#open({ ...scope, key: row.key }, row.version, row.ciphertext));
+    const all = new SealedMap(rows.map((row): [string, Secret] => [row.key, this.#open({ ...scope, key: row.key }, row.version, row.ciphertext)]));
     // An empty environment carries no generation from the same snapshot; it is cheap to read anyway.
-    if (this.#cache.enabled && rows.length > 0) this.#cache.set(cacheKey, rows[0]!.generation ?? '0', new Map(all));
+    if (this.#cache.enabled && rows.length > 0) this.#cache.set(cacheKey, rows[0]!.generation ?? '0', all);
     return all;
   }
 

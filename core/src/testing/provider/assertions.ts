@@ -41,6 +41,6 @@ export function expectSecret(actual: Secret | undefined, expected: string, what:
 }
 
 /** Reveals every value of a getAll map, for whole-map comparisons. */
-export function revealAll(map: Map<string, Secret>): Record<string, string> {
+export function revealAll(map: ReadonlyMap<string, Secret>): Record<string, string> {
   return Object.fromEntries([...map].map(([key, value]) => [key, value.reveal()]));
 }
