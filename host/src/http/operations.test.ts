@@ -27,7 +27,7 @@ async function serve(next: () => object): Promise<{ url: string; close(): Promis
 
 describe('bindOperations with a reusable body', () => {
   it('sends the same JSON as the first time, also end-to-end encrypted, and a new body once the object changes', async () => {
-    let body = reusableBody({ name: 'é', secrets: { A: '1', __proto__x: 'y' }, version: 1 });
+    let body: object = reusableBody({ name: 'é', secrets: { A: '1', B: 'y' }, version: 1 });
     const server = await serve(() => body);
     try {
       const first = await fetch(server.url);
@@ -36,7 +36,7 @@ describe('bindOperations with a reusable body', () => {
       expect(first.headers.get('content-type')).toBe('application/json; charset=utf-8');
       const text = await first.text();
       expect(await second.text()).toBe(text);
-      expect(JSON.parse(text)).toEqual({ name: 'é', secrets: { A: '1', __proto__x: 'y' }, version: 1 });
+      expect(JSON.parse(text)).toEqual({ name: 'é', secrets: { A: '1', B: 'y' }, version: 1 });
 
       const keys = generateE2eeKeyPair();
       const envelope = (await (await fetch(server.url, { headers: { 'x-e2e-public-key': keys.publicKeyBase64 } })).json()) as E2eeEnvelope;
