@@ -42,7 +42,7 @@ describe('two replicas with their schedulers', () => {
     // All fall due together in a moment: the due time and each policy's own job move there.
     const dueAt = new Date(Date.now() + 300);
     await db.query(`UPDATE rotation_policies SET next_rotation_at = $1 WHERE secret_key LIKE 'DUE_%'`, [dueAt]);
-    await db.query(`UPDATE keygate_jobs SET next_run_at = $1 WHERE name = 'keygate.rotation.policy'`, [dueAt]);
+    const { rows: before } = await db.query<{ id: string }>(`UPDATE keygate_jobs SET next_run_at = $1 WHERE name = 'keygate.rotation.policy' RETURNING id::text`, [dueAt]);
     const deadline = Date.now() + 20_000;
     for (;;) {
       const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM rotation_runs WHERE state = 'done'`);
@@ -63,6 +63,19 @@ describe('two replicas with their schedulers', () => {
     }
     const started = await db.query<{ ms: number }>(`SELECT max(extract(epoch FROM started_at - due_at) * 1000)::int AS ms FROM rotation_runs`);
     expect(started.rows[0]!.ms).toBeLessThan(10_000);
+    // Each policy's job was moved to its next rotation (a day later) by the run, not replaced.
+    const { rows: jobs } = await db.query<{ secret_key: string; id: string; jobs: number; unlocked: number; off_ms: number }>(
+      `SELECT p.secret_key, min(j.id::text) AS id, count(j.id)::int AS jobs, count(*) FILTER (WHERE j.locked_at IS NULL)::int AS unlocked,
+              max(abs(extract(epoch FROM j.next_run_at - p.next_rotation_at)) * 1000)::int AS off_ms
+       FROM rotation_policies p JOIN keygate_jobs j ON j.name = 'keygate.rotation.policy' AND j.data->>'policyId' = p.id::text
+       WHERE p.secret_key LIKE 'DUE_%' GROUP BY p.secret_key`,
+    );
+    expect(jobs).toHaveLength(keys.length);
+    expect(jobs.filter((j) => j.jobs !== 1 || j.unlocked !== 1 || j.off_ms > 1000)).toEqual([]);
+    const ids = new Set(before.map((r) => r.id));
+    expect(jobs.filter((j) => !ids.has(j.id))).toEqual([]);
+    const { rows: next } = await db.query<{ min: Date }>(`SELECT min(next_rotation_at) FROM rotation_policies WHERE secret_key LIKE 'DUE_%'`);
+    expect(next[0]!.min.getTime()).toBeGreaterThan(dueAt.getTime() + 86_000_000);
   });
 
   it('keep one job per wake-up whichever replica asks, and drop a policy’s jobs with it', async () => {

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { Agenda, toJobId } from 'agenda';
+import { Agenda, toJobId, type Job } from 'agenda';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import { AGENDA_TABLE } from '../db/migrations/0010-rotation.js';
 import { GroupCommit, type Clock, type Logger } from '@keygate/core';
@@ -50,11 +50,11 @@ export interface SchedulerOptions {
 }
 
 /**
- * Agenda on the host's PostgreSQL. Every wake-up is its own one-off job keyed by what it is for
- * and when (`{policyId, at}` or `{runId, at}`), inserted only if absent, so a handler that
- * schedules the next wake-up never rewrites the job it is running in, and replicas asking for the
- * same wake-up make one job. Jobs only point at work; the engine decides from the database what
- * is really due, so a stale or duplicated job is harmless (Agenda is at-least-once).
+ * Agenda on the host's PostgreSQL. A wake-up is a one-off job keyed by what it is for and when
+ * (`{policyId, at}` or `{runId, at}`), inserted only if absent, so replicas asking for the same
+ * wake-up make one job; the exception is a policy's next wake-up asked for by its own running
+ * job, which moves that job (see policyAt). Jobs only point at work; the engine decides from the
+ * database what is really due, so a stale or duplicated job is harmless (Agenda is at-least-once).
  */
 export class RotationScheduler implements RotationWakeups {
   readonly #agenda: Agenda;
@@ -64,6 +64,8 @@ export class RotationScheduler implements RotationWakeups {
   readonly #clock: Clock;
   readonly #policyWakeups = new GroupCommit<Wakeup>((wakeups) => this.#insert(POLICY_JOB, POLICY_WAKEUP_SQL, wakeups));
   readonly #runWakeups = new GroupCommit<Wakeup>((wakeups) => this.#insert(RUN_JOB, RUN_WAKEUP_SQL, wakeups));
+  /** Policy jobs running in this process, by policy id (see policyAt). */
+  readonly #runningPolicyJobs = new Map<string, Job<{ policyId: string }>>();
 
   private constructor(agenda: Agenda, pool: pg.Pool, channel: JobNotificationChannel, logger: Logger, clock: Clock) {
     this.#agenda = agenda;
@@ -103,7 +105,7 @@ export class RotationScheduler implements RotationWakeups {
     agenda.on('error', (error) => logger.warn('job scheduler error', { error: error.message }));
     const scheduler = new RotationScheduler(agenda, pool, channel, logger, options.clock);
     const { engine } = options;
-    agenda.define<{ policyId: string }>(POLICY_JOB, async (job) => engine.processPolicy(job.attrs.data.policyId), { concurrency: options.concurrency, lockLimit: LOCK_LIMIT });
+    agenda.define<{ policyId: string }>(POLICY_JOB, (job) => scheduler.#runPolicyJob(job, engine), { concurrency: options.concurrency, lockLimit: LOCK_LIMIT });
     agenda.define<{ runId: string }>(RUN_JOB, async (job) => engine.processRun(job.attrs.data.runId), { concurrency: options.concurrency, lockLimit: LOCK_LIMIT });
     agenda.define(SWEEP_JOB, async () => {
       const touched = await engine.sweep();
@@ -124,8 +126,31 @@ export class RotationScheduler implements RotationWakeups {
     return scheduler;
   }
 
+  /**
+   * The next wake-up of a policy whose job is running here (a run that just stored its value and
+   * set the next rotation time) moves that job instead of adding one: Agenda's own save at the
+   * end of the job writes the new time, where otherwise the job would be deleted and a new one
+   * inserted — two statements of every rotation. If that save is lost (a crash right after the
+   * run), the job's expired lock hands it to another replica, which finds the policy not due and
+   * asks for the wake-up again; the 15-minute sweep covers the rest.
+   */
   policyAt(policyId: string, at: Date): Promise<void> {
+    const job = this.#runningPolicyJobs.get(policyId);
+    if (job !== undefined && !job.attrs.nextRunAt) {
+      job.attrs.nextRunAt = this.#wall(at);
+      return Promise.resolve();
+    }
     return this.#policyWakeups.add({ target: policyId, at, wall: this.#wall(at) });
+  }
+
+  async #runPolicyJob(job: Job<{ policyId: string }>, engine: RotationEngine): Promise<void> {
+    const { policyId } = job.attrs.data;
+    this.#runningPolicyJobs.set(policyId, job);
+    try {
+      await engine.processPolicy(policyId);
+    } finally {
+      if (this.#runningPolicyJobs.get(policyId) === job) this.#runningPolicyJobs.delete(policyId);
+    }
   }
 
   async cancelPolicy(policyId: string): Promise<void> {
