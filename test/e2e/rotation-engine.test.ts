@@ -228,4 +228,28 @@ describe('two replicas on one database', () => {
     const audit = await db.query<{ n: string }>(`SELECT count(*) AS n FROM audit_events WHERE action = 'rotation.succeeded' AND target LIKE '%/MULTI_%'`);
     expect(Number(audit.rows[0]!.n)).toBe(30);
   });
+
+  it("rotate a policy once when its job fires on both at once, and not at all before it is due", async () => {
+    const key = 'JOB_TWICE';
+    await h.api('PUT', secretPath(key), { value: 'v0' });
+    await h.api('PUT', `${secretPath(key)}/rotation-policy`, { enabled: true, intervalDays: 1, strategy: 'GenerateRandom' });
+    const policy = await policyRow(key);
+    const before = await secret(key);
+    // Not due yet: no run.
+    await Promise.all([h, replica].map((host) => host.host.services.rotation.engine.processPolicy(policy.id)));
+    expect((await db.query('SELECT 1 FROM rotation_runs WHERE policy_id = $1', [policy.id])).rowCount).toBe(0);
+    offsetMs = DAY + 1000;
+    try {
+      // One of each pair creates the run; the other finds it made and joins or leaves it.
+      await Promise.all([h, replica, h, replica].map((host) => host.host.services.rotation.engine.processPolicy(policy.id)));
+    } finally {
+      offsetMs = 0;
+    }
+    const { rows } = await db.query<{ state: string; trigger: string; due_at: Date; started_at: Date | null }>('SELECT state, trigger, due_at, started_at FROM rotation_runs WHERE policy_id = $1', [policy.id]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ state: 'done', trigger: 'schedule', due_at: policy.next_rotation_at });
+    expect(rows[0]!.started_at!.getTime()).toBeGreaterThanOrEqual(rows[0]!.due_at.getTime());
+    expect(Number((await secret(key)).version)).toBe(Number(before.version) + 1);
+    expect(await policyRow(key)).toMatchObject({ last_run_state: 'done' });
+  });
 });

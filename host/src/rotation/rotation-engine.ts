@@ -99,6 +99,39 @@ const TARGET_SQL = `SELECT rp.*, t.slug AS _tenant_slug, p.slug AS _project_slug
   JOIN providers pr ON pr.id = rp.provider_id
   WHERE rp.id = $1`;
 
+/**
+ * The target of a policy whose job fired and, when it is enabled and due ($6 = now), its
+ * scheduled run, created as REQUEST_RUN_SQL creates one: one statement where a scheduled run
+ * took two. `_run_id` is null when the policy is not due, or when a run for it exists already.
+ */
+const TARGET_AND_RUN_SQL = `WITH target AS (${TARGET_SQL}), ins AS (
+    INSERT INTO rotation_runs (tenant_id, policy_id, due_at, trigger, actor_type, actor_id, strategy, state, request_id, revoke_request_id)
+    SELECT tenant_id, id, next_rotation_at, 'schedule', $2, $3, strategy, 'due', $4, $5 FROM target WHERE enabled AND next_rotation_at <= $6
+    ON CONFLICT DO NOTHING
+    RETURNING id, policy_id
+  ), pol AS (
+    UPDATE rotation_policies p SET last_run_id = ins.id, last_run_state = 'due', updated_at = $6 FROM ins WHERE p.id = ins.policy_id
+  )
+  SELECT target.*, (SELECT id FROM ins) AS _run_id FROM target`;
+
+type TargetRow = PolicyRow & {
+  _tenant_slug: string;
+  _project_slug: string;
+  _environment_slug: string;
+  _provider: StoredProvider & { updated_at: string; created_at: string };
+};
+
+function targetOf(row: TargetRow): Target {
+  const { _tenant_slug, _project_slug, _environment_slug, _provider, ...policy } = row;
+  return {
+    policy,
+    tenantSlug: _tenant_slug,
+    projectSlug: _project_slug,
+    environmentSlug: _environment_slug,
+    provider: { ..._provider, updated_at: new Date(_provider.updated_at), created_at: new Date(_provider.created_at) },
+  };
+}
+
 /** See #markStored. */
 const MARK_STORED_SQL = `WITH cur AS (
          SELECT id, current_handle, interval_days FROM rotation_policies WHERE id = $1 FOR UPDATE
@@ -196,17 +229,19 @@ export class RotationEngine {
 
   /** The policy's own job fired (or the sweep found it due): start and run its rotation. */
   async processPolicy(policyId: string): Promise<void> {
-    // The joined read the run needs anyway, so the run does not read the policy a second time.
-    const target = await this.#target(policyId);
-    const policy = target?.policy;
-    if (!target || !policy || !policy.enabled) return;
+    // The joined read the run needs anyway (so the run does not read the policy a second time),
+    // and the run itself when the policy is due.
     const now = this.#d.clock.now();
+    const found = await this.#targetAndRun(policyId, now);
+    const policy = found?.target.policy;
+    if (!found || !policy || !policy.enabled) return;
     if (policy.next_rotation_at.getTime() > now.getTime()) {
       await this.#wakeups.policyAt(policy.id, policy.next_rotation_at);
       return;
     }
-    const { run } = await this.requestRun(policy, 'schedule', SCHEDULER, policy.next_rotation_at);
-    await this.#processRun(run.id, Number.POSITIVE_INFINITY, target);
+    // Not created just now: a run for this due time (or an active one) exists; take that one.
+    const runId = found.runId ?? (await this.requestRun(policy, 'schedule', SCHEDULER, policy.next_rotation_at)).run.id;
+    await this.#processRun(runId, Number.POSITIVE_INFINITY, found.target);
   }
 
   /**
@@ -589,20 +624,24 @@ export class RotationEngine {
   }
 
   async #target(policyId: string): Promise<Target | undefined> {
-    const row = (
-      await this.#d.sql.query<
-        PolicyRow & { _tenant_slug: string; _project_slug: string; _environment_slug: string; _provider: StoredProvider & { updated_at: string; created_at: string } }
-      >(TARGET_SQL, [policyId])
-    ).rows[0];
+    const row = (await this.#d.sql.query<TargetRow>(TARGET_SQL, [policyId])).rows[0];
+    return row && targetOf(row);
+  }
+
+  /** The target, and the id of the scheduled run it created if the policy is enabled and due by `dueBy` (TARGET_AND_RUN_SQL). */
+  async #targetAndRun(policyId: string, dueBy: Date): Promise<{ target: Target; runId: string | null } | undefined> {
+    const { rows } = await this.#d.sql.query<TargetRow & { _run_id: string | null }>(TARGET_AND_RUN_SQL, [
+      policyId,
+      SCHEDULER.type,
+      SCHEDULER.id,
+      randomUUID(),
+      randomUUID(),
+      dueBy,
+    ]);
+    const row = rows[0];
     if (!row) return undefined;
-    const { _tenant_slug, _project_slug, _environment_slug, _provider, ...policy } = row;
-    return {
-      policy: policy as PolicyRow,
-      tenantSlug: _tenant_slug,
-      projectSlug: _project_slug,
-      environmentSlug: _environment_slug,
-      provider: { ..._provider, updated_at: new Date(_provider.updated_at), created_at: new Date(_provider.created_at) },
-    };
+    const { _run_id, ...rest } = row;
+    return { target: targetOf(rest), runId: _run_id };
   }
 
   #ref(target: Target): SecretRef {
