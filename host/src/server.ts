@@ -95,7 +95,7 @@ export async function startKeygate(config: KeygateConfig, options: StartOptions 
     const providers = new ProvidersService(db.knex, registry);
     const projects = new ProjectsService(db.knex, providers);
     const environments = new EnvironmentsService(db.knex, providers, projects);
-    const secrets = new SecretsService({ knex: db.knex, pool: db.pool, registry, audit, maxValueBytes: config.secrets.maxValueBytes, feed });
+    const secrets = new SecretsService({ knex: db.knex, pool: db.pool, registry, audit, maxValueBytes: config.secrets.maxValueBytes, responseCacheBytes: config.secrets.responseCacheBytes, feed });
     const events = new EventBus(logger.child({ component: 'events' }));
     const rotation = await createRotationModule({
       knex: db.knex,

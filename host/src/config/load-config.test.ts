@@ -64,7 +64,7 @@ describe('loadConfig: defaults', () => {
       providers: [],
       security: { authFailures: { maxPerIp: 30, windowSeconds: 300 } },
       outbound: { allowLoopback: false, allowPrivate: false, connectTimeoutMs: 5000, timeoutMs: 15_000, maxResponseBytes: 5 * 1024 * 1024, allowedNetworks: [] },
-      secrets: { maxValueBytes: 64 * 1024 },
+      secrets: { maxValueBytes: 64 * 1024, responseCacheBytes: 16 * 1024 * 1024 },
       providerTimeoutMs: 10_000,
       rotation: { scheduler: true, sweepIntervalMinutes: 15, processEveryMs: 1000, concurrency: 8, maxAttempts: 5, retryBaseDelayMs: 1000, signingSecretGraceHours: 24 },
       logging: { level: 'info', format: 'json' },

@@ -86,6 +86,7 @@ export const keygateConfigSchema: JsonSchema = {
     }),
     secrets: section({
       maxValueBytes: integer(1, 64 * 1024),
+      responseCacheBytes: integer(0, 16 * 1024 * 1024, 1024 * 1024 * 1024),
     }),
     providerTimeoutMs: integer(1, 10_000),
     rotation: section({

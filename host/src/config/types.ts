@@ -103,6 +103,8 @@ export interface OutboundConfig {
 export interface SecretsConfig {
   /** Largest secret value accepted on write, in bytes (UTF-8). */
   maxValueBytes: number;
+  /** Budget for reusing environment reads (see host/CONFIG.md); 0 turns the reuse off. */
+  responseCacheBytes: number;
 }
 
 export interface RotationConfig {

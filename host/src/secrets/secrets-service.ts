@@ -12,6 +12,7 @@ import { CoherentCache, type ChangeFeed } from '../db/change-feed.js';
 import { resolveEnvironment, type ResolvedEnvironment } from './environment-resolver.js';
 import { checkValue, type SecretType } from './value-rules.js';
 import { reusableBody } from '../http/reusable-body.js';
+import { ResponseCache } from './response-cache.js';
 
 type EnvironmentSecrets = components['schemas']['EnvironmentSecrets'];
 type EnvironmentSecretsVersion = components['schemas']['EnvironmentSecretsVersion'];
@@ -49,16 +50,17 @@ export class SecretsService {
   readonly #audit: AuditLog;
   readonly #maxValueBytes: number;
   readonly #environments: CoherentCache<ResolvedEnvironment>;
-  /** The last unrestricted read of each environment, reused while its providers return the same maps. */
-  readonly #merged = new WeakMap<ResolvedEnvironment, { maps: ReadonlyArray<ReadonlyMap<string, Secret>>; body: EnvironmentSecrets; count: number }>();
+  /** The last unrestricted read of recently read environments, reused while their providers return the same maps. */
+  readonly #merged: ResponseCache<ResolvedEnvironment, { maps: ReadonlyArray<ReadonlyMap<string, Secret>>; body: EnvironmentSecrets; count: number }>;
 
-  constructor(deps: { knex: Knex; pool: pg.Pool; registry: ProviderRegistry; audit: AuditLog; maxValueBytes: number; feed: ChangeFeed }) {
+  constructor(deps: { knex: Knex; pool: pg.Pool; registry: ProviderRegistry; audit: AuditLog; maxValueBytes: number; responseCacheBytes: number; feed: ChangeFeed }) {
     this.#knex = deps.knex;
     this.#pool = deps.pool;
     this.#registry = deps.registry;
     this.#audit = deps.audit;
     this.#maxValueBytes = deps.maxValueBytes;
     this.#environments = new CoherentCache(deps.feed);
+    this.#merged = new ResponseCache(deps.responseCacheBytes);
   }
 
   async #environment(ctx: RequestContext, projectRef: string, envRef: string, action: Action): Promise<ResolvedEnvironment> {
@@ -143,6 +145,7 @@ export class SecretsService {
     const secrets = Object.create(null) as Record<string, string>;
     const taken = maps.length > 1 ? new Set<string>() : undefined;
     let count = 0;
+    let bytes = 0;
     for (let i = 0; i < maps.length; i++) {
       const providerId = env.providers[i]!.id;
       for (const [key, value] of maps[i]!) {
@@ -151,7 +154,9 @@ export class SecretsService {
           taken.add(key);
         }
         if (!visible(providerId, key)) continue;
-        secrets[key] = value.reveal();
+        const revealed = value.reveal();
+        secrets[key] = revealed;
+        bytes += key.length + revealed.length;
         count++;
       }
     }
@@ -165,8 +170,8 @@ export class SecretsService {
     };
     if (scopes !== null) return body;
     // Keyed by the cached environment object: a change to it (a write, a new provider order)
-    // resolves a new one, and the entry goes with the old.
-    this.#merged.set(env, { maps, body: reusableBody(body), count });
+    // resolves a new one. Counted by what it holds, the secrets' keys and values.
+    this.#merged.set(env, { maps, body: reusableBody(body), count }, bytes);
     return body;
   }
 
