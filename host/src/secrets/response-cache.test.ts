@@ -21,7 +21,7 @@ describe('ResponseCache', () => {
     cache.set(key, 'second', 30);
     expect(cache.get(key)).toBe('second');
     expect(cache.bytes).toBe(30);
-    cache.set({}, 'huge', 101);
+    expect(cache.set({}, 'huge', 101)).toBe(false);
     expect(cache.bytes).toBe(30);
     const off = new ResponseCache<object, string>(0);
     off.set(key, 'x', 1);

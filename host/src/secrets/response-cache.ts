@@ -20,9 +20,10 @@ export class ResponseCache<K extends object, V> {
     return entry.value;
   }
 
-  set(key: K, value: V, bytes: number): void {
+  /** False when the entry is larger than the whole budget (and so not kept). */
+  set(key: K, value: V, bytes: number): boolean {
     this.delete(key);
-    if (bytes > this.#maxBytes) return;
+    if (bytes > this.#maxBytes) return false;
     this.#entries.set(key, { value, bytes });
     this.#bytes += bytes;
     for (const [oldest, entry] of this.#entries) {
@@ -30,6 +31,7 @@ export class ResponseCache<K extends object, V> {
       this.#entries.delete(oldest);
       this.#bytes -= entry.bytes;
     }
+    return true;
   }
 
   delete(key: K): void {

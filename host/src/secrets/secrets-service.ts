@@ -171,7 +171,8 @@ export class SecretsService {
     if (scopes !== null) return body;
     // Keyed by the cached environment object: a change to it (a write, a new provider order)
     // resolves a new one. Counted by what it holds, the secrets' keys and values.
-    this.#merged.set(env, { maps, body: reusableBody(body), count }, bytes);
+    // Frozen and marked for the HTTP layer only if kept: nothing else will send it again.
+    if (this.#merged.set(env, { maps, body, count }, bytes)) reusableBody(body);
     return body;
   }
 
