@@ -60,7 +60,9 @@ try {
   const env = { ...process.env, KEYGATE_DATA_DIR: dataDir, KEYGATE_CONFIG: configFile, PORT: String(port), KEYGATE_BOOTSTRAP_API_KEY: apiKey, KEYGATE_LOG_LEVEL: 'warn' };
   // Embedded PostgreSQL in the data folder, never a shared server.
   delete env.DATABASE_URL;
-  host = spawn(process.execPath, [main], {
+  // BENCH_NODE_ARGS: extra node flags for the host, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+  host = spawn(process.execPath, [...nodeArgs, main], {
     cwd: root,
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
