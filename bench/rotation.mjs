@@ -220,7 +220,7 @@ alone was about 3.5 s of PostgreSQL's 12.8 s of CPU for the 1,000 runs).
 Where the time goes: during the burst the two cores are busy (about 95 % in \`vmstat 1\`), the
 embedded PostgreSQL taking a little more CPU than the two replicas together, so the runs start as
 fast as the machine finishes earlier ones and the p99 of due → started is close to the total time.
-Meeting 5 s on this machine would take roughly 30–40 % less work per run. This session took out
+Meeting 5 s on this machine would take about 20–30 % less work per run (totals of 6.2–6.8 s here). This session took out
 three statements per run: a policy's job moves itself to the next rotation through Agenda's own
 closing save instead of being deleted and replaced by a new wake-up (two statements), and the job
 reads its policy and creates the due run in one statement (one more). Left as they are: Agenda's
