@@ -124,6 +124,21 @@ describe('HttpRest through the host', () => {
     expect(await templateStore.get('shop/staging', 'TOKEN')).toBe('staging-token');
   });
 
+  it('shows a change made at the upstream behind Keygate’s back on the next read, and not before', async () => {
+    const path = `${base}/projects/shop/environments/env-inhouse/secrets`;
+    const read = async () => ((await h.api('GET', path)).body as Json).secrets;
+    await templateStore.set('shop/env-inhouse', 'OUTSIDE', 'one');
+    expect(await read()).toEqual({ OUTSIDE: 'one' });
+    expect(await read()).toEqual({ OUTSIDE: 'one' }); // an unchanged listing: the response is reused
+    await templateStore.set('shop/env-inhouse', 'OUTSIDE', 'two');
+    expect(await read()).toEqual({ OUTSIDE: 'two' });
+    await templateStore.set('shop/env-inhouse', 'ANOTHER', 'two');
+    await templateStore.delete('shop/env-inhouse', 'OUTSIDE');
+    expect(await read()).toEqual({ ANOTHER: 'two' });
+    await templateStore.delete('shop/env-inhouse', 'ANOTHER');
+    expect(await read()).toEqual({});
+  });
+
   it('writes and reads through a mapped-mode REST API', async () => {
     const put = await h.api('PUT', `${base}/projects/shop/environments/env-mapped/providers/mapped/secrets/API_KEY`, { value: VALUE });
     expect(put.status, JSON.stringify(put.body)).toBe(200);

@@ -51,7 +51,7 @@ export class SecretsService {
   readonly #maxValueBytes: number;
   readonly #environments: CoherentCache<ResolvedEnvironment>;
   /** The last unrestricted read of recently read environments, reused while their providers return the same maps. */
-  readonly #merged: ResponseCache<ResolvedEnvironment, { maps: ReadonlyArray<ReadonlyMap<string, Secret>>; body: EnvironmentSecrets; count: number }>;
+  readonly #merged: ResponseCache<ResolvedEnvironment, { maps: ReadonlyArray<ReadonlyMap<string, Secret>>; readonly body: EnvironmentSecrets; readonly count: number }>;
 
   constructor(deps: { knex: Knex; pool: pg.Pool; registry: ProviderRegistry; audit: AuditLog; maxValueBytes: number; responseCacheBytes: number; feed: ChangeFeed }) {
     this.#knex = deps.knex;
@@ -127,9 +127,11 @@ export class SecretsService {
       throw error;
     }
     const scopes = ctx.principal.scopes;
-    // Unchanged environment, same maps from every provider: the response built last time still holds.
+    // Unchanged environment, and every provider answered the same maps (the same objects, as a
+    // caching provider gives, or equal ones): the response built last time still holds.
     const previous = scopes === null ? this.#merged.get(env) : undefined;
-    if (previous && previous.maps.length === maps.length && previous.maps.every((map, i) => map === maps[i])) {
+    if (previous && sameMaps(previous.maps, maps)) {
+      previous.maps = maps;
       await this.#record(ctx, env, 'environment.read', target, 'success', 200, { keys: previous.count });
       return previous.body;
     }
@@ -317,6 +319,23 @@ export class SecretsService {
 }
 
 /** Whether a secret's tags put it in one of a token's scopes (`tags.scope` is space-separated). */
+/**
+ * Whether two reads of an environment's providers hold the same secrets: the same map objects, or
+ * maps with the same keys and values (a provider that reads its backend every time, such as
+ * HttpRest, answers an unchanged backend with equal maps). Comparing costs far less than merging,
+ * checking and serialising the response again.
+ */
+function sameMaps(before: ReadonlyArray<ReadonlyMap<string, Secret>>, now: ReadonlyArray<ReadonlyMap<string, Secret>>): boolean {
+  if (before.length !== now.length) return false;
+  for (let i = 0; i < now.length; i++) {
+    const [a, b] = [before[i]!, now[i]!];
+    if (a === b) continue;
+    if (a.size !== b.size) return false;
+    for (const [key, value] of b) if (a.get(key)?.reveal() !== value.reveal()) return false;
+  }
+  return true;
+}
+
 function inScope(scopes: readonly string[], tags: Tags | undefined): boolean {
   const tagged = tags?.scope;
   if (typeof tagged !== 'string') return false;
