@@ -157,6 +157,25 @@ describe('a scoped token', () => {
     expect(await read()).toEqual(full);
   });
 
+  it('an environment’s reused response outlives changes elsewhere, and not a write to it', async () => {
+    const { secrets } = h.host.services;
+    const ctx = {
+      requestId: 'reuse-test',
+      ip: '',
+      principal: { tenantId: h.host.bootstrap.tenantId, tenantSlug: 'default', actorType: 'api-key' as const, actorId: 'test', scope: 'tenant' as const, role: 'Owner', projectId: null, environmentId: null, scopes: null },
+    };
+    const first = await secrets.readAll(ctx, 'app', 'prod');
+    expect(await secrets.readAll(ctx, 'app', 'prod')).toBe(first);
+    // A change to something else makes every cached environment resolve again; the response stays.
+    expect((await h.api('POST', `${base}/projects`, { name: 'elsewhere' })).status).toBe(201);
+    expect(await secrets.readAll(ctx, 'app', 'prod')).toBe(first);
+    await h.api('PUT', `${prodSecrets}/providers/system/secrets/PLAIN`, { value: 'system:PLAIN' });
+    const after = await secrets.readAll(ctx, 'app', 'prod');
+    expect(after).not.toBe(first);
+    expect(after.version).toBeGreaterThan(first.version);
+    expect(after.secrets).toEqual(first.secrets);
+  });
+
   it('cannot write, delete or issue tokens', async () => {
     expect((await h.api('PUT', `${prodSecrets}/providers/system/secrets/DB_URL`, { value: 'hacked' }, as(token))).status).toBe(404);
     expect((await h.api('DELETE', `${prodSecrets}/providers/system/secrets/DB_URL`, undefined, as(token))).status).toBe(404);

@@ -1,9 +1,8 @@
 /**
  * The last response built for each of the most recently read environments, least recently used
- * evicted beyond a byte budget (0 keeps nothing). Keyed by object identity: the cached environment
- * a read resolved, which a change replaces with a new object.
+ * evicted beyond a byte budget (0 keeps nothing).
  */
-export class ResponseCache<K extends object, V> {
+export class ResponseCache<K, V> {
   readonly #maxBytes: number;
   readonly #entries = new Map<K, { value: V; bytes: number }>();
   #bytes = 0;

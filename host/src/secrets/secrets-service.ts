@@ -51,7 +51,7 @@ export class SecretsService {
   readonly #maxValueBytes: number;
   readonly #environments: CoherentCache<ResolvedEnvironment>;
   /** The last unrestricted read of recently read environments, reused while their providers return the same maps. */
-  readonly #merged: ResponseCache<ResolvedEnvironment, { maps: ReadonlyArray<ReadonlyMap<string, Secret>>; readonly body: EnvironmentSecrets; readonly count: number }>;
+  readonly #merged: ResponseCache<string, { maps: ReadonlyArray<ReadonlyMap<string, Secret>>; readonly body: EnvironmentSecrets; readonly count: number }>;
 
   constructor(deps: { knex: Knex; pool: pg.Pool; registry: ProviderRegistry; audit: AuditLog; maxValueBytes: number; responseCacheBytes: number; feed: ChangeFeed }) {
     this.#knex = deps.knex;
@@ -129,7 +129,8 @@ export class SecretsService {
     const scopes = ctx.principal.scopes;
     // Unchanged environment, and every provider answered the same maps (the same objects, as a
     // caching provider gives, or equal ones): the response built last time still holds.
-    const previous = scopes === null ? this.#merged.get(env) : undefined;
+    const responseKey = scopes === null ? responseKeyOf(env) : undefined;
+    const previous = responseKey === undefined ? undefined : this.#merged.get(responseKey);
     if (previous && sameMaps(previous.maps, maps)) {
       previous.maps = maps;
       await this.#record(ctx, env, 'environment.read', target, 'success', 200, { keys: previous.count });
@@ -170,11 +171,10 @@ export class SecretsService {
       version: env.secretsVersion,
       lastModified: new Date(env.secretsModifiedAt).toISOString(),
     };
-    if (scopes !== null) return body;
-    // Keyed by the cached environment object: a change to it (a write, a new provider order)
-    // resolves a new one. Counted by what it holds, the secrets' keys and values.
-    // Frozen and marked for the HTTP layer only if kept: nothing else will send it again.
-    if (this.#merged.set(env, { maps, body, count }, bytes)) reusableBody(body);
+    if (responseKey === undefined) return body;
+    // Counted by what it holds, the secrets' keys and values. Frozen and marked for the HTTP layer
+    // only if kept: nothing else will send it again.
+    if (this.#merged.set(responseKey, { maps, body, count }, bytes)) reusableBody(body);
     return body;
   }
 
@@ -319,6 +319,15 @@ export class SecretsService {
 }
 
 /** Whether a secret's tags put it in one of a token's scopes (`tags.scope` is space-separated). */
+/**
+ * What an environment's response depends on besides its providers' maps: the fields it shows and
+ * the providers' order (which one wins a key). Not the resolved object itself, which any change to
+ * any cached table replaces, so that a write elsewhere does not cost every environment a rebuild.
+ */
+function responseKeyOf(env: ResolvedEnvironment): string {
+  return JSON.stringify([env.environmentId, env.environmentSlug, env.environmentName, env.secretsVersion, new Date(env.secretsModifiedAt).getTime(), env.providers.map((p) => p.id)]);
+}
+
 /**
  * Whether two reads of an environment's providers hold the same secrets: the same map objects, or
  * maps with the same keys and values (a provider that reads its backend every time, such as
