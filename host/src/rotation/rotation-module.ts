@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import { createSqlClient } from '../db/sql-client.js';
 import pg from 'pg';
 import type { Clock, Keyring, Logger, PluginServices, RotationStrategy, RotationStrategyType } from '@keygate/core';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -47,7 +46,7 @@ export async function createRotationModule(deps: RotationModuleDeps): Promise<Ro
   lockPool.on('error', () => undefined);
   const engine = new RotationEngine({
     knex: deps.knex,
-    sql: createSqlClient(deps.pool),
+    sql: deps.pluginServices.sql,
     lockPool,
     registry: deps.registry,
     strategies,
