@@ -80,15 +80,21 @@ interface Target {
   provider: StoredProvider;
 }
 
-const REQUEST_RUN_SQL = `WITH ins AS (
+/**
+ * A new run (`rows`: its values, `VALUES (…)` or a `SELECT`) as CTE `ins`, unless one exists for the
+ * policy's due time or is active, and the policy's pointer to it (`now`: the time parameter) in
+ * the same statement, so a crash can never leave a run the policy's status does not mention.
+ */
+const insertRun = (rows: string, returning: string, now: string): string => `ins AS (
     INSERT INTO rotation_runs (tenant_id, policy_id, due_at, trigger, actor_type, actor_id, strategy, state, request_id, revoke_request_id)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, 'due', $8, $9)
+    ${rows}
     ON CONFLICT DO NOTHING
-    RETURNING *
+    RETURNING ${returning}
   ), pol AS (
-    UPDATE rotation_policies p SET last_run_id = ins.id, last_run_state = 'due', updated_at = $10 FROM ins WHERE p.id = ins.policy_id
-  )
-  SELECT * FROM ins`;
+    UPDATE rotation_policies p SET last_run_id = ins.id, last_run_state = 'due', updated_at = ${now} FROM ins WHERE p.id = ins.policy_id
+  )`;
+
+const REQUEST_RUN_SQL = `WITH ${insertRun(`VALUES ($1, $2, $3, $4, $5, $6, $7, 'due', $8, $9)`, '*', '$10')} SELECT * FROM ins`;
 
 /** A policy with what a run needs besides it: the slugs of its place and its provider. */
 const TARGET_SQL = `SELECT rp.*, t.slug AS _tenant_slug, p.slug AS _project_slug, e.slug AS _environment_slug, row_to_json(pr) AS _provider
@@ -101,17 +107,14 @@ const TARGET_SQL = `SELECT rp.*, t.slug AS _tenant_slug, p.slug AS _project_slug
 
 /**
  * The target of a policy whose job fired and, when it is enabled and due ($6 = now), its
- * scheduled run, created as REQUEST_RUN_SQL creates one: one statement where a scheduled run
- * took two. `_run_id` is null when the policy is not due, or when a run for it exists already.
+ * scheduled run: one statement where a scheduled run took two. `_run_id` is null when the policy
+ * is not due, or when a run for it exists already.
  */
-const TARGET_AND_RUN_SQL = `WITH target AS (${TARGET_SQL}), ins AS (
-    INSERT INTO rotation_runs (tenant_id, policy_id, due_at, trigger, actor_type, actor_id, strategy, state, request_id, revoke_request_id)
-    SELECT tenant_id, id, next_rotation_at, 'schedule', $2, $3, strategy, 'due', $4, $5 FROM target WHERE enabled AND next_rotation_at <= $6
-    ON CONFLICT DO NOTHING
-    RETURNING id, policy_id
-  ), pol AS (
-    UPDATE rotation_policies p SET last_run_id = ins.id, last_run_state = 'due', updated_at = $6 FROM ins WHERE p.id = ins.policy_id
-  )
+const TARGET_AND_RUN_SQL = `WITH target AS (${TARGET_SQL}), ${insertRun(
+  `SELECT tenant_id, id, next_rotation_at, 'schedule', $2, $3, strategy, 'due', $4, $5 FROM target WHERE enabled AND next_rotation_at <= $6`,
+  'id, policy_id',
+  '$6',
+)}
   SELECT target.*, (SELECT id FROM ins) AS _run_id FROM target`;
 
 type TargetRow = PolicyRow & {
@@ -203,8 +206,6 @@ export class RotationEngine {
    * keyed by the due time they serve, so several replicas noticing the same due policy create one.
    */
   async requestRun(policy: PolicyRow, trigger: RunRow['trigger'], actor: RunActor, dueAt: Date = this.#d.clock.now()): Promise<{ run: RunRow; created: boolean }> {
-    // The run and the policy's pointer to it commit together (one statement), so a crash can never
-    // leave a run the policy's status does not mention.
     const { rows: inserted } = await this.#d.sql.query<RunRow>(REQUEST_RUN_SQL, [
       policy.tenant_id,
       policy.id,
