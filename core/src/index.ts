@@ -13,3 +13,4 @@ export type * from './contracts/notifier.js';
 export * from './retry.js';
 export * from './scope-template.js';
 export * from './group-commit.js';
+export * from './byte-budget-cache.js';

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type pg from 'pg';
-import { ConflictError, NotFoundError, Secret, isKeygateError, type SecretRef, type SecretScope } from '@keygate/core';
+import { ByteBudgetCache, ConflictError, NotFoundError, Secret, isKeygateError, type SecretRef, type SecretScope } from '@keygate/core';
 import type { components } from '../generated/openapi.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { StoredProvider } from '../providers/providers-service.js';
@@ -12,7 +12,6 @@ import { CoherentCache, type ChangeFeed } from '../db/change-feed.js';
 import { resolveEnvironment, type ResolvedEnvironment } from './environment-resolver.js';
 import { checkValue, type SecretType } from './value-rules.js';
 import { reusableBody } from '../http/reusable-body.js';
-import { ResponseCache } from './response-cache.js';
 
 type EnvironmentSecrets = components['schemas']['EnvironmentSecrets'];
 type EnvironmentSecretsVersion = components['schemas']['EnvironmentSecretsVersion'];
@@ -51,7 +50,7 @@ export class SecretsService {
   readonly #maxValueBytes: number;
   readonly #environments: CoherentCache<ResolvedEnvironment>;
   /** The last unrestricted read of recently read environments, reused while their providers return the same maps. */
-  readonly #merged: ResponseCache<string, { maps: ReadonlyArray<ReadonlyMap<string, Secret>>; readonly body: EnvironmentSecrets; readonly count: number }>;
+  readonly #merged: ByteBudgetCache<string, { maps: ReadonlyArray<ReadonlyMap<string, Secret>>; readonly body: EnvironmentSecrets; readonly count: number }>;
 
   constructor(deps: { knex: Knex; pool: pg.Pool; registry: ProviderRegistry; audit: AuditLog; maxValueBytes: number; responseCacheBytes: number; feed: ChangeFeed }) {
     this.#knex = deps.knex;
@@ -60,7 +59,7 @@ export class SecretsService {
     this.#audit = deps.audit;
     this.#maxValueBytes = deps.maxValueBytes;
     this.#environments = new CoherentCache(deps.feed);
-    this.#merged = new ResponseCache(deps.responseCacheBytes);
+    this.#merged = new ByteBudgetCache(deps.responseCacheBytes);
   }
 
   async #environment(ctx: RequestContext, projectRef: string, envRef: string, action: Action): Promise<ResolvedEnvironment> {

@@ -1,9 +1,8 @@
-import type { Secret } from '@keygate/core';
+import { ByteBudgetCache, type Secret } from '@keygate/core';
 
 interface Entry {
   generation: string;
   values: ReadonlyMap<string, Secret>;
-  bytes: number;
 }
 
 /**
@@ -13,11 +12,11 @@ interface Entry {
  */
 export class EnvironmentCache {
   readonly #maxBytes: number;
-  readonly #entries = new Map<string, Entry>();
-  #bytes = 0;
+  readonly #entries: ByteBudgetCache<string, Entry>;
 
   constructor(maxBytes: number) {
     this.#maxBytes = maxBytes;
+    this.#entries = new ByteBudgetCache(maxBytes);
   }
 
   get enabled(): boolean {
@@ -26,31 +25,17 @@ export class EnvironmentCache {
 
   get(scope: string, generation: string): ReadonlyMap<string, Secret> | undefined {
     const entry = this.#entries.get(scope);
-    if (!entry) return undefined;
-    this.#entries.delete(scope);
+    if (entry === undefined) return undefined;
     if (entry.generation !== generation) {
-      this.#bytes -= entry.bytes;
+      this.#entries.delete(scope);
       return undefined;
     }
-    this.#entries.set(scope, entry); // most recently used last
     return entry.values;
   }
 
   set(scope: string, generation: string, values: ReadonlyMap<string, Secret>): void {
-    const previous = this.#entries.get(scope);
-    if (previous) {
-      this.#entries.delete(scope);
-      this.#bytes -= previous.bytes;
-    }
     let bytes = 0;
     for (const [key, value] of values) bytes += key.length + value.byteLength;
-    if (bytes > this.#maxBytes) return;
-    this.#entries.set(scope, { generation, values, bytes });
-    this.#bytes += bytes;
-    for (const [oldest, entry] of this.#entries) {
-      if (this.#bytes <= this.#maxBytes) break;
-      this.#entries.delete(oldest);
-      this.#bytes -= entry.bytes;
-    }
+    this.#entries.set(scope, { generation, values }, bytes);
   }
 }

@@ -1,8 +1,9 @@
 /**
- * The last response built for each of the most recently read environments, least recently used
- * evicted beyond a byte budget (0 keeps nothing).
+ * A map kept within a byte budget (the caller says what each entry weighs): the least recently
+ * used entries go first, an entry heavier than the whole budget is not kept, and a budget of 0
+ * keeps nothing. The host's reused responses and provider-local's decrypted environments use it.
  */
-export class ResponseCache<K, V> {
+export class ByteBudgetCache<K, V> {
   readonly #maxBytes: number;
   readonly #entries = new Map<K, { value: V; bytes: number }>();
   #bytes = 0;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ResponseCache } from './response-cache.js';
+import { ByteBudgetCache } from './byte-budget-cache.js';
 
-describe('ResponseCache', () => {
+describe('ByteBudgetCache', () => {
   it('keeps the most recently used entries within its byte budget', () => {
-    const cache = new ResponseCache<object, string>(100);
+    const cache = new ByteBudgetCache<object, string>(100);
     const [a, b, c] = [{}, {}, {}];
     cache.set(a, 'a', 40);
     cache.set(b, 'b', 40);
@@ -15,7 +15,7 @@ describe('ResponseCache', () => {
   });
 
   it('replaces an entry, refuses one larger than the budget, and keeps nothing with a budget of 0', () => {
-    const cache = new ResponseCache<object, string>(100);
+    const cache = new ByteBudgetCache<object, string>(100);
     const key = {};
     cache.set(key, 'first', 60);
     cache.set(key, 'second', 30);
@@ -23,7 +23,7 @@ describe('ResponseCache', () => {
     expect(cache.bytes).toBe(30);
     expect(cache.set({}, 'huge', 101)).toBe(false);
     expect(cache.bytes).toBe(30);
-    const off = new ResponseCache<object, string>(0);
+    const off = new ByteBudgetCache<object, string>(0);
     off.set(key, 'x', 1);
     expect(off.get(key)).toBeUndefined();
   });
