@@ -129,8 +129,12 @@ describe('HttpRest through the host', () => {
     const read = async () => ((await h.api('GET', path)).body as Json).secrets;
     await templateStore.set('shop/env-inhouse', 'OUTSIDE', 'one');
     expect(await read()).toEqual({ OUTSIDE: 'one' });
-    expect(await read()).toEqual({ OUTSIDE: 'one' }); // an unchanged listing: the response is reused
+    // An unchanged listing (a new, equal map) answers with the response built before: the same object.
+    const { secrets } = h.host.services;
+    const first = await secrets.readAll(h.ownerContext(), 'shop', 'env-inhouse');
+    expect(await secrets.readAll(h.ownerContext(), 'shop', 'env-inhouse')).toBe(first);
     await templateStore.set('shop/env-inhouse', 'OUTSIDE', 'two');
+    expect(await secrets.readAll(h.ownerContext(), 'shop', 'env-inhouse')).not.toBe(first);
     expect(await read()).toEqual({ OUTSIDE: 'two' });
     await templateStore.set('shop/env-inhouse', 'ANOTHER', 'two');
     await templateStore.delete('shop/env-inhouse', 'OUTSIDE');

@@ -159,11 +159,7 @@ describe('a scoped token', () => {
 
   it('an environment’s reused response outlives changes elsewhere, and not a write to it', async () => {
     const { secrets } = h.host.services;
-    const ctx = {
-      requestId: 'reuse-test',
-      ip: '',
-      principal: { tenantId: h.host.bootstrap.tenantId, tenantSlug: 'default', actorType: 'api-key' as const, actorId: 'test', scope: 'tenant' as const, role: 'Owner', projectId: null, environmentId: null, scopes: null },
-    };
+    const ctx = h.ownerContext();
     const first = await secrets.readAll(ctx, 'app', 'prod');
     expect(await secrets.readAll(ctx, 'app', 'prod')).toBe(first);
     // A change to something else makes every cached environment resolve again; the response stays.

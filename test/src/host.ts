@@ -15,8 +15,12 @@ export interface TestHost {
   dataDir: string;
   /** `fetch` against the host with the admin key as bearer unless `headers.authorization` is given. */
   api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: unknown; headers: Headers }>;
+  /** A request context of the tenant Owner, for calling the host's services directly (what a response object is, not only what it says). */
+  ownerContext(): OwnerContext;
   close(): Promise<void>;
 }
+
+export type OwnerContext = Parameters<KeygateHost['services']['secrets']['readAll']>[0];
 
 export interface TestHostOptions {
   /** Adds or overrides environment variables of the configuration. */
@@ -80,6 +84,11 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
     databaseUrl: db.url,
     dataDir,
     api,
+    ownerContext: () => ({
+      requestId: 'test',
+      ip: '',
+      principal: { tenantId: host.bootstrap.tenantId, tenantSlug: 'default', actorType: 'api-key', actorId: 'test', scope: 'tenant', role: 'Owner', projectId: null, environmentId: null, scopes: null },
+    }),
     close: async () => {
       await host.close();
       await db.drop();

@@ -413,6 +413,13 @@ describe('parseConfig', () => {
     expect(config.dataDir).toBe('/tmp/.keygate');
     expect(() => parseConfig({ server: { port: 'x' } }, { env: {} })).toThrow('keygate.yaml: server.port: must be an integer');
   });
+
+  it('names the key of a bad E2EE worker or response cache setting', () => {
+    expect(() => parseConfig({ server: { e2eeWorker: 'sometimes' } }, { env: {} })).toThrow('server.e2eeWorker: must be a boolean (true or false)');
+    expect(() => parseConfig({ secrets: { responseCacheBytes: -1 } }, { env: {} })).toThrow('secrets.responseCacheBytes: must be >= 0');
+    expect(() => parseConfig({ secrets: { responseCacheBytes: 2 * 1024 ** 3 } }, { env: {} })).toThrow('secrets.responseCacheBytes: must be <= 1073741824');
+    expect(parseConfig({ secrets: { responseCacheBytes: 0 }, server: { e2eeWorker: true } }, { env: {} })).toMatchObject({ secrets: { responseCacheBytes: 0 }, server: { e2eeWorker: true } });
+  });
 });
 
 describe('the configuration schema', () => {
