@@ -324,8 +324,16 @@ export class SecretsService {
  * any cached table replaces, so that a write elsewhere does not cost every environment a rebuild.
  */
 function responseKeyOf(env: ResolvedEnvironment): string {
-  return JSON.stringify([env.environmentId, env.environmentSlug, env.environmentName, env.secretsVersion, new Date(env.secretsModifiedAt).getTime(), env.providers.map((p) => p.id)]);
+  let key = responseKeys.get(env);
+  if (key === undefined) {
+    key = JSON.stringify([env.environmentId, env.environmentSlug, env.environmentName, env.secretsVersion, env.secretsModifiedAt.getTime(), env.providers.map((p) => p.id)]);
+    responseKeys.set(env, key);
+  }
+  return key;
 }
+
+/** Computed once per resolved (cached) environment object, not on every read. */
+const responseKeys = new WeakMap<ResolvedEnvironment, string>();
 
 /**
  * Whether two reads of an environment's providers hold the same secrets: the same map objects, or
