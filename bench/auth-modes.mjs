@@ -23,7 +23,7 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CONNECTIONS = 50;
 /** Signatures prepared for the signed run: more than this machine can send in DURATION seconds. */
-const SIGNED_POOL = DURATION * 4000;
+const SIGNED_POOL = DURATION * 10000;
 /** Keys the signed run spreads its requests over (see SignedRequests): ~540 usable seconds each. */
 const SIGNING_KEYS = Math.max(16, Math.ceil((SIGNED_POOL * ROUNDS) / 400) + 1);
 const port = 21000 + Math.floor(Math.random() * 10000);
@@ -150,6 +150,8 @@ const dataDir = await mkdtemp(join(tmpdir(), 'keygate-bench-auth-'));
 const env = { ...process.env, KEYGATE_DATA_DIR: dataDir, PORT: String(port), KEYGATE_BOOTSTRAP_API_KEY: adminKey, KEYGATE_LOG_LEVEL: 'warn' };
 delete env.DATABASE_URL;
 delete env.KEYGATE_CONFIG;
+// BENCH_CONFIG: a keygate.yaml for the host, e.g. to measure `server.e2eeWorker: true`.
+if (process.env.BENCH_CONFIG) env.KEYGATE_CONFIG = process.env.BENCH_CONFIG;
 // What `npm start` runs, started directly so that its CPU time can be read.
 // BENCH_NODE_ARGS: extra node flags for the host, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
 const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];

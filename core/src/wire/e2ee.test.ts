@@ -4,11 +4,13 @@ import {
   E2EE_ALGORITHM,
   E2EE_HEADER,
   decryptFromServer,
+  agreeE2eeResponseKey,
   encryptForClient,
   generateE2eeKeyPair,
   generateEphemeralE2eeKey,
   importE2eePublicKey,
   isE2eeEnvelope,
+  sealE2eeResponse,
   type E2eeEnvelope,
 } from './e2ee.js';
 
@@ -114,6 +116,17 @@ describe('E2EE envelope', () => {
     const again = encryptForClient(importE2eePublicKey(client.publicKeyBase64), RESPONSE);
     expect(again.serverPublicKey).not.toBe(serverKey.publicKeyBase64);
     expect(referenceDecrypt(client.privateKey, again)).toBe(RESPONSE);
+  });
+
+  it('agrees the key and seals in two steps (as a host does across threads), readable by the independent implementation', () => {
+    const client = generateE2eeKeyPair();
+    const agreed = agreeE2eeResponseKey(client.publicKeyBase64);
+    expect(agreed.key).toHaveLength(32);
+    expect(agreed.key.equals(referenceKey(client.privateKey, agreed.serverPublicKey))).toBe(true);
+    const envelope = sealE2eeResponse(agreed, RESPONSE);
+    expect(envelope.serverPublicKey).toBe(agreed.serverPublicKey);
+    expect(referenceDecrypt(client.privateKey, envelope)).toBe(RESPONSE);
+    expect(agreeE2eeResponseKey(client.publicKeyBase64).serverPublicKey).not.toBe(agreed.serverPublicKey);
   });
 
   it('accepts a KeyObject as the client key', () => {

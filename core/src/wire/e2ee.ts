@@ -126,12 +126,24 @@ function freshNonce(): Buffer {
 }
 
 /**
- * Server side: encrypts the whole JSON response for the client's public key with a fresh server key
- * pair (DESIGN §5). `serverKey` is for tests that need to know it; the caller must never pass one
- * twice. The raw ECDH interface is used because it is several times cheaper per response than
- * generating a KeyObject pair and exporting it as SPKI; the result is the same.
+ * The key of one response: a fresh server key pair agreed with the client's key. It is the costly
+ * half of an envelope (a key generation and an ECDH), so a host may compute it on another thread
+ * and seal there or here; the server's private key is gone once this returns.
  */
-export function encryptForClient(clientPublicKey: KeyObject | string, plaintext: string, serverKey?: EphemeralE2eeKey): E2eeEnvelope {
+export interface E2eeResponseKey {
+  /** base64(SPKI DER) of the server's public key, as sent in `serverPublicKey`. */
+  serverPublicKey: string;
+  /** The AES-256-GCM key from HKDF over the shared secret. */
+  key: Buffer;
+}
+
+/**
+ * Server side: agrees a response key with the client's public key (DESIGN §5). `serverKey` is for
+ * tests that need to know it; the caller must never pass one twice. The raw ECDH interface is used
+ * because it is several times cheaper per response than generating a KeyObject pair and exporting
+ * it as SPKI; the result is the same.
+ */
+export function agreeE2eeResponseKey(clientPublicKey: KeyObject | string, serverKey?: EphemeralE2eeKey): E2eeResponseKey {
   const publicKey = typeof clientPublicKey === 'string' ? e2eeClientKey(clientPublicKey) : clientPublicKey;
   let ecdh: ECDH;
   let serverPublicKey: string;
@@ -141,7 +153,11 @@ export function encryptForClient(clientPublicKey: KeyObject | string, plaintext:
     ecdh = serverEcdh ??= createECDH('prime256v1');
     serverPublicKey = spkiBase64(ecdh.generateKeys());
   }
-  const key = hkdfBlock(ecdh.computeSecret(uncompressedPoint(publicKey)));
+  return { serverPublicKey, key: hkdfBlock(ecdh.computeSecret(uncompressedPoint(publicKey))) };
+}
+
+/** Server side: the envelope of the whole JSON response under a key from {@link agreeE2eeResponseKey}, used for this response only. */
+export function sealE2eeResponse({ serverPublicKey, key }: E2eeResponseKey, plaintext: string): E2eeEnvelope {
   const nonce = freshNonce();
   const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
@@ -153,6 +169,11 @@ export function encryptForClient(clientPublicKey: KeyObject | string, plaintext:
     tag: cipher.getAuthTag().toString('base64'),
     ciphertext: ciphertext.toString('base64'),
   };
+}
+
+/** Server side: encrypts the whole JSON response for the client's public key with a fresh server key pair (DESIGN §5). */
+export function encryptForClient(clientPublicKey: KeyObject | string, plaintext: string, serverKey?: EphemeralE2eeKey): E2eeEnvelope {
+  return sealE2eeResponse(agreeE2eeResponseKey(clientPublicKey, serverKey), plaintext);
 }
 
 export interface E2eeKeyPair {

@@ -1,14 +1,15 @@
 import { parentPort } from 'node:worker_threads';
-import { encryptForClient } from '@keygate/core/wire';
-import type { EncryptReply, EncryptRequest } from './e2ee-encryptor.js';
+import { agreeE2eeResponseKey } from '@keygate/core/wire';
+import type { AgreeReply, AgreeRequest } from './e2ee-encryptor.js';
 
-// The thread of E2eeEncryptor: encrypts responses so the event loop does not do the ECDH.
+// The thread of WorkerE2eeEncryptor: agrees response keys so the event loop does not do the ECDH.
 const port = parentPort;
 if (port === null) throw new Error('e2ee-worker must run as a worker thread');
-port.on('message', (batch: EncryptRequest[]) => {
-  const replies: EncryptReply[] = batch.map(({ id, clientKey, plaintext }) => {
+port.on('message', (batch: AgreeRequest[]) => {
+  const replies: AgreeReply[] = batch.map(({ id, clientKey }) => {
     try {
-      return { id, envelope: encryptForClient(clientKey, plaintext) };
+      const { serverPublicKey, key } = agreeE2eeResponseKey(clientKey);
+      return { id, serverPublicKey, key };
     } catch (error) {
       return { id, error: error instanceof Error ? error.message : String(error) };
     }
