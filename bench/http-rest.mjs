@@ -103,17 +103,21 @@ try {
     results[`local${connections}`] = await load(viaLocal, connections);
     console.log(`${connections} client(s): upstream`, results[`upstream${connections}`], 'host', results[`host${connections}`], 'host with Local', results[`local${connections}`], `upstream service p50 ${results[`service${connections}`].toFixed(3)} ms`);
   }
-  // The same 50 clients, sending together half the requests/s the host reached saturated: the
-  // load of a busy but not overloaded gateway, where latency is service time, not queueing.
-  results.offered = Math.max(50, Math.round(results.host50.rps / 2 / 50) * 50);
-  const paced = async (options) => {
-    const r = await pacedLoad({ ...options, rate: results.offered, seconds: DURATION, connections: CONNECTIONS });
+  // The same 50 clients, sending together half, then a fifth, of the requests/s the host reached
+  // saturated: the load of a busy but not overloaded gateway, where latency is service time, not
+  // queueing.
+  const paced = async (options, rate) => {
+    const r = await pacedLoad({ ...options, rate, seconds: DURATION, connections: CONNECTIONS });
     if (r.failures > 0) throw new Error(`${options.url}: ${r.failures} failed requests`);
     return r;
   };
-  results.upstreamPaced = await paced(direct);
-  results.hostPaced = await paced(viaHost);
-  console.log(`${CONNECTIONS} clients at ${results.offered} requests/s: upstream`, results.upstreamPaced, 'host', results.hostPaced);
+  results.paced = [];
+  for (const share of [2, 5]) {
+    const rate = Math.max(50, Math.round(results.host50.rps / share / 50) * 50);
+    const row = { share, rate, upstream: await paced(direct, rate), host: await paced(viaHost, rate) };
+    results.paced.push(row);
+    console.log(`${CONNECTIONS} clients at ${rate} requests/s: upstream`, row.upstream, 'host', row.host);
+  }
 } finally {
   if (host) await stop(host);
   await stop(upstream);
@@ -125,7 +129,8 @@ const ms = (value) => `${value.toFixed(2)} ms`;
 const pacedRow = (name, r) => `| ${name} | ${r.rps} | ${ms(r.p50)} | ${ms(r.p90)} | ${ms(r.p99)} |`;
 const overhead1 = results.host1.p50 - results.upstream1.p50;
 const overhead50 = results.host50.p50 - results.upstream50.p50;
-const overheadPaced = (results.hostPaced.p50 - results.upstreamPaced.p50).toFixed(2);
+const overheadPaced = (r) => `${(r.host.p50 - r.upstream.p50).toFixed(2)} ms at ${CONNECTIONS} clients sending ${r.rate} requests/s`;
+const shareName = { 2: 'half', 5: 'a fifth' };
 const md = `# Benchmark: HttpRest provider (contract mode)
 
 Recorded by \`node bench/http-rest.mjs\` on ${results.date}: Node ${results.node}, ${results.cpus} cores (${results.cpuModel}).
@@ -134,7 +139,8 @@ Load: autocannon, ${DURATION} s per run after a warm-up run; load generator, hos
 and the upstream (raw \`node:http\`, verifying \`X-Bella-Signature\`, 100 secrets) share the machine.
 
 Read: \`GET /api/v1/projects/bench/environments/prod/secrets\` (bearer key), one environment whose
-only provider is \`HttpRest\` → one signed \`POST {action: "list"}\` to the upstream per read.
+only provider is \`HttpRest\` → a signed \`POST {action: "list"}\` to the upstream, one per read or
+shared by the reads made together (never by a read that began after the call was sent).
 Upstream latency is measured with the same load generator and concurrency, sending the exact
 signed call the host makes.
 
@@ -144,11 +150,15 @@ ${row('upstream directly', results.upstream50)}
 ${row('through Keygate (HttpRest → upstream)', results.host50)}
 ${row('through Keygate, same read from provider Local (reference)', results.local50)}
 
-| ${CONNECTIONS} concurrent clients sending ${results.offered} requests/s in all (half of saturation) | requests/s | p50 | p90 | p99 |
+${results.paced
+  .map(
+    (r) => `| ${CONNECTIONS} concurrent clients sending ${r.rate} requests/s in all (${shareName[r.share]} of saturation) | requests/s | p50 | p90 | p99 |
 |---|---|---|---|---|
-${pacedRow('upstream directly', results.upstreamPaced)}
-${pacedRow('through Keygate (HttpRest → upstream)', results.hostPaced)}
-
+${pacedRow('upstream directly', r.upstream)}
+${pacedRow('through Keygate (HttpRest → upstream)', r.host)}
+`,
+  )
+  .join('\n')}
 | 1 client (nothing queues) | requests/s | p50 | p90 | p99 |
 |---|---|---|---|---|
 ${row('upstream directly', results.upstream1)}
@@ -156,20 +166,22 @@ ${row('through Keygate (HttpRest → upstream)', results.host1)}
 ${row('through Keygate, same read from provider Local (reference)', results.local1)}
 
 Gateway overhead (host p50 − upstream p50): **${overhead50} ms at ${CONNECTIONS} clients as fast as they can go**
-(target ≤ 2 ms), **${overheadPaced} ms at ${CONNECTIONS} clients sending ${results.offered} requests/s**, ${overhead1} ms at 1 client. Upstream service time (receive → response end, inside the upstream)
+(target ≤ 2 ms), ${results.paced.map((r) => `**${overheadPaced(r)}**`).join(', ')}, ${overhead1} ms at 1 client. Upstream service time (receive → response end, inside the upstream)
 p50: ${results.service50.toFixed(3)} ms at ${CONNECTIONS} clients, ${results.service1.toFixed(3)} ms at 1 client.
 
 autocannon reports whole milliseconds. At ${CONNECTIONS} concurrent clients the latency of each
 server is set by its throughput (mean latency ≈ clients / requests/s): the upstream answers a
 cached 4 kB listing, while each read through Keygate also authenticates, authorises, resolves the
-environment, calls the upstream over HTTP, parses its listing (compared with the previous one: an
-unchanged listing gets the response built last time, without merging and serialising again), and
-writes an audit event before answering. (Before that comparison, this session: 1491 requests/s at
-50 clients and 340 at 1 client, \`git show 0b8c62d:bench/RESULTS-http-rest.md\`.)
+environment, calls the upstream over HTTP (reads made together share the call), parses its listing
+(compared with the previous one: an unchanged listing gets the response built last time, without
+merging and serialising again), and writes an audit event before answering. Before reads shared
+their calls, on the machine of 2026-12-07 (calibration 338 ms): 2523 requests/s at 50 clients, p50
+19 ms (overhead 18 ms), 5.32 ms of overhead at 50 clients sending 1250 requests/s; the AMD machine
+of 2026-11-23 is in \`git show 042938a:bench/RESULTS-http-rest.md\`.
 The overhead at ${CONNECTIONS} clients is therefore mostly queueing behind the host's per-request
 work on two shared cores, not time spent around the upstream call. The paced rows (bench/lib.mjs
 \`pacedLoad\`: open loop, requests evenly spaced, each timed to the microsecond) use up to the same
-${CONNECTIONS} connections but offer half the saturated rate, so that requests rarely wait for
+${CONNECTIONS} connections but offer half, then a fifth, of the saturated rate, so that requests rarely wait for
 each other: what remains is the time the gateway adds to one read. The 1-client row shows the
 per-read cost without any concurrency, and the Local rows show what the host costs for the same read
 with no outbound call at all (load average at the start of this run: ${results.load}).

@@ -15,23 +15,30 @@ import {
 import { describeKey, type Backend } from './backend.js';
 import { capabilities } from './config.js';
 import { checkName, type ScopePath } from './scope-path.js';
+import { SharedListings } from './shared-listings.js';
 
 /** An HttpRest session: scopes become paths, options the backend cannot honour are refused. */
 export class HttpRestSecretProvider implements SecretProvider {
   readonly capabilities: ProviderCapabilities = capabilities;
+  /** One answer per upstream listing, shared by the reads that asked for it (read-only to all). */
+  readonly #listings: SharedListings<ReadonlyMap<string, Secret>>;
 
   constructor(
     private readonly backend: Backend,
     private readonly path: ScopePath,
-  ) {}
+  ) {
+    this.#listings = new SharedListings(async (path) => {
+      const listing = await this.backend.list(path);
+      return new Map([...listing].map(([key, value]) => [key, new Secret(value)]));
+    });
+  }
 
   private key(ref: SecretRef): { path: string; key: string } {
     return { path: this.path.render(ref), key: checkName(ref.key, 'key') };
   }
 
-  async getAll(scope: SecretScope): Promise<Map<string, Secret>> {
-    const listing = await this.backend.list(this.path.render(scope));
-    return new Map([...listing].map(([key, value]) => [key, new Secret(value)]));
+  async getAll(scope: SecretScope): Promise<ReadonlyMap<string, Secret>> {
+    return this.#listings.get(this.path.render(scope));
   }
 
   async get(ref: SecretRef, options: GetOptions = {}): Promise<SecretValue> {
@@ -56,7 +63,7 @@ export class HttpRestSecretProvider implements SecretProvider {
   }
 
   async listMetadata(scope: SecretScope): Promise<SecretMetadata[]> {
-    const listing = await this.backend.list(this.path.render(scope));
+    const listing = await this.#listings.get(this.path.render(scope));
     return [...listing.keys()].map((key) => ({ key, labels: {} }));
   }
 
