@@ -14,3 +14,4 @@ export * from './retry.js';
 export * from './scope-template.js';
 export * from './group-commit.js';
 export * from './byte-budget-cache.js';
+export * from './shared-reads.js';

@@ -10,6 +10,7 @@ import type {
   SecretScope,
   SecretValue,
 } from '@keygate/core';
+import { SharedReads, scopeKey } from '@keygate/core';
 import { AwsCaller, type SessionTuning } from './client.js';
 import { capabilities, type ResolvedConfig } from './config.js';
 import { deleteSecret } from './operations/delete.js';
@@ -22,14 +23,16 @@ export class AwsParameterStoreSession implements SecretProvider {
   readonly capabilities: ProviderCapabilities = capabilities;
   readonly #caller: AwsCaller;
   readonly #config: ResolvedConfig;
+  /** Reads of one scope made together share one read of the backend (and its answer). */
+  readonly #reads = new SharedReads<ReadonlyMap<string, Secret>>();
 
   constructor(config: ResolvedConfig, tuning: SessionTuning = {}) {
     this.#config = config;
     this.#caller = new AwsCaller(config, tuning);
   }
 
-  getAll(scope: SecretScope): Promise<Map<string, Secret>> {
-    return getAllSecrets(this.#caller, this.#config.template, scope);
+  getAll(scope: SecretScope): Promise<ReadonlyMap<string, Secret>> {
+    return this.#reads.get(scopeKey(scope), () => getAllSecrets(this.#caller, this.#config.template, scope));
   }
 
   get(ref: SecretRef, options?: GetOptions): Promise<SecretValue> {

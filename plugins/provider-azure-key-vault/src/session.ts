@@ -11,6 +11,7 @@ import type {
   SecretScope,
   SecretValue,
 } from '@keygate/core';
+import { SharedReads, scopeKey } from '@keygate/core';
 import { capabilities } from './config.js';
 import { deleteSecret } from './operations/delete.js';
 import { checkAccess, listMetadata } from './operations/list.js';
@@ -23,14 +24,16 @@ export class AzureKeyVaultSession implements SecretProvider {
   readonly capabilities: ProviderCapabilities = capabilities;
   readonly #ctx: Context;
   readonly #logger: Logger;
+  /** Reads of one scope made together share one read of the backend (and its answer). */
+  readonly #reads = new SharedReads<ReadonlyMap<string, Secret>>();
 
   constructor(ctx: Context, logger: Logger) {
     this.#ctx = ctx;
     this.#logger = logger;
   }
 
-  getAll(scope: SecretScope): Promise<Map<string, Secret>> {
-    return getAllSecrets(this.#ctx, scope);
+  getAll(scope: SecretScope): Promise<ReadonlyMap<string, Secret>> {
+    return this.#reads.get(scopeKey(scope), () => getAllSecrets(this.#ctx, scope));
   }
 
   get(ref: SecretRef, options?: GetOptions): Promise<SecretValue> {

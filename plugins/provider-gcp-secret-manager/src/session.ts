@@ -1,4 +1,5 @@
 import type { GetOptions, ProviderCapabilities, PutOptions, PutResult, Secret, SecretMetadata, SecretProvider, SecretRef, SecretScope, SecretValue } from '@keygate/core';
+import { SharedReads, scopeKey } from '@keygate/core';
 import { GcpCaller, type SessionTuning } from './client.js';
 import { capabilitiesFor, type ResolvedConfig } from './config.js';
 import { checkAccess, deleteSecret, getAllSecrets, getSecret, listMetadata, putSecret, settingsOf, type Settings } from './operations.js';
@@ -8,6 +9,8 @@ export class GcpSecretManagerSession implements SecretProvider {
   readonly capabilities: ProviderCapabilities;
   readonly #caller: GcpCaller;
   readonly #settings: Settings;
+  /** Reads of one scope made together share one read of the backend (and its answer). */
+  readonly #reads = new SharedReads<ReadonlyMap<string, Secret>>();
 
   constructor(config: ResolvedConfig, tuning: SessionTuning = {}) {
     this.capabilities = capabilitiesFor(config);
@@ -15,8 +18,8 @@ export class GcpSecretManagerSession implements SecretProvider {
     this.#caller = new GcpCaller(config, tuning);
   }
 
-  getAll(scope: SecretScope): Promise<Map<string, Secret>> {
-    return getAllSecrets(this.#caller, this.#settings, scope);
+  getAll(scope: SecretScope): Promise<ReadonlyMap<string, Secret>> {
+    return this.#reads.get(scopeKey(scope), () => getAllSecrets(this.#caller, this.#settings, scope));
   }
 
   get(ref: SecretRef, options?: GetOptions): Promise<SecretValue> {

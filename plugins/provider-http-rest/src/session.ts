@@ -1,6 +1,7 @@
 import {
   NotFoundError,
   Secret,
+  SharedReads,
   UnsupportedError,
   type GetOptions,
   type ProviderCapabilities,
@@ -15,19 +16,20 @@ import {
 import { describeKey, type Backend } from './backend.js';
 import { capabilities } from './config.js';
 import { checkName, type ScopePath } from './scope-path.js';
-import { SharedListings } from './shared-listings.js';
 
 /** An HttpRest session: scopes become paths, options the backend cannot honour are refused. */
 export class HttpRestSecretProvider implements SecretProvider {
   readonly capabilities: ProviderCapabilities = capabilities;
-  /** One answer per upstream listing, shared by the reads that asked for it (read-only to all). */
-  readonly #listings: SharedListings<ReadonlyMap<string, Secret>>;
+  /** Listings of one path asked for together share one upstream call (and its answer). */
+  readonly #listings = new SharedReads<ReadonlyMap<string, Secret>>();
 
   constructor(
     private readonly backend: Backend,
     private readonly path: ScopePath,
-  ) {
-    this.#listings = new SharedListings(async (path) => {
+  ) {}
+
+  private listing(path: string): Promise<ReadonlyMap<string, Secret>> {
+    return this.#listings.get(path, async () => {
       const listing = await this.backend.list(path);
       return new Map([...listing].map(([key, value]) => [key, new Secret(value)]));
     });
@@ -38,7 +40,7 @@ export class HttpRestSecretProvider implements SecretProvider {
   }
 
   async getAll(scope: SecretScope): Promise<ReadonlyMap<string, Secret>> {
-    return this.#listings.get(this.path.render(scope));
+    return this.listing(this.path.render(scope));
   }
 
   async get(ref: SecretRef, options: GetOptions = {}): Promise<SecretValue> {
@@ -63,7 +65,7 @@ export class HttpRestSecretProvider implements SecretProvider {
   }
 
   async listMetadata(scope: SecretScope): Promise<SecretMetadata[]> {
-    const listing = await this.#listings.get(this.path.render(scope));
+    const listing = await this.listing(this.path.render(scope));
     return [...listing.keys()].map((key) => ({ key, labels: {} }));
   }
 

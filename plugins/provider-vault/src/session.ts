@@ -1,5 +1,7 @@
 import {
   KeygateError,
+  SharedReads,
+  scopeKey,
   type GetOptions,
   type ProviderCapabilities,
   type PutOptions,
@@ -28,6 +30,8 @@ export const DEFAULT_READ_CONCURRENCY = 8;
 export class VaultSecretProvider implements SecretProvider {
   readonly capabilities: ProviderCapabilities = capabilities;
   #closed = false;
+  /** Reads of one scope made together share one read of the backend (and its answer). */
+  readonly #reads = new SharedReads<ReadonlyMap<string, Secret>>();
 
   constructor(
     private readonly api: VaultApi,
@@ -36,9 +40,9 @@ export class VaultSecretProvider implements SecretProvider {
     private readonly readConcurrency: number = DEFAULT_READ_CONCURRENCY,
   ) {}
 
-  getAll(scope: SecretScope): Promise<Map<string, Secret>> {
+  getAll(scope: SecretScope): Promise<ReadonlyMap<string, Secret>> {
     this.#open();
-    return getAllSecrets(this.api, this.layout, scope, this.readConcurrency);
+    return this.#reads.get(scopeKey(scope), () => getAllSecrets(this.api, this.layout, scope, this.readConcurrency));
   }
 
   get(ref: SecretRef, options?: GetOptions): Promise<SecretValue> {

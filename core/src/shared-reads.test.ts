@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { SharedReads, scopeKey } from './shared-reads.js';
+
+/** A backend whose reads are held until released, each answering the value current when it began. */
+function heldBackend() {
+  let value = 'v1';
+  const started: Array<{ value: string; release(): void }> = [];
+  const read = () =>
+    new Promise<string>((resolve) => {
+      const seen = value;
+      started.push({ value: seen, release: () => resolve(seen) });
+    });
+  return { read, started, set: (v: string) => (value = v) };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('SharedReads', () => {
+  it('gives calls made together one read and the same answer', async () => {
+    const backend = heldBackend();
+    const reads = new SharedReads<string>();
+    const calls = Array.from({ length: 10 }, () => reads.get('prod', backend.read));
+    await tick();
+    expect(backend.started).toHaveLength(1);
+    backend.started[0]!.release();
+    expect(await Promise.all(calls)).toEqual(Array(10).fill('v1'));
+  });
+
+  it('never answers a call with a read that began before it', async () => {
+    const backend = heldBackend();
+    const reads = new SharedReads<string>();
+    const early = reads.get('prod', backend.read);
+    await tick();
+    backend.set('v2');
+    const late = [reads.get('prod', backend.read), reads.get('prod', backend.read)];
+    await tick();
+    // The late calls wait for the read in flight instead of joining it.
+    expect(backend.started).toHaveLength(1);
+    backend.started[0]!.release();
+    expect(await early).toBe('v1');
+    await tick();
+    expect(backend.started).toHaveLength(2);
+    backend.started[1]!.release();
+    expect(await Promise.all(late)).toEqual(['v2', 'v2']);
+  });
+
+  it('reads each key on its own, and a failed read fails only its calls', async () => {
+    const reads = new SharedReads<string>();
+    let n = 0;
+    const [a, b] = await Promise.allSettled([
+      reads.get('a', () => Promise.reject(new Error('backend down'))),
+      reads.get('b', () => Promise.resolve(`b${++n}`)),
+    ]);
+    expect(a.status === 'rejected' && String(a.reason)).toMatch('backend down');
+    expect(b.status === 'fulfilled' && b.value).toBe('b1');
+    expect(await reads.get('a', () => Promise.resolve('a again'))).toBe('a again');
+  });
+
+  it('keeps working past its key limit', async () => {
+    const reads = new SharedReads<string>(2);
+    for (const key of ['a', 'b', 'c', 'a']) expect(await reads.get(key, () => Promise.resolve(key))).toBe(key);
+  });
+
+  it('names scopes unambiguously', () => {
+    expect(scopeKey({ tenant: 't', project: 'a/b', environment: 'c' })).not.toBe(scopeKey({ tenant: 't', project: 'a', environment: 'b/c' }));
+  });
+});
