@@ -30,6 +30,8 @@ const SECRETS = 100;
 const LATENCY_MS = 5;
 const WARMUP = 3;
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 100);
+const CONCURRENT = 20;
+const CONCURRENT_READS = 5;
 
 const sum = (record) => Object.values(record).reduce((total, n) => total + n, 0);
 const diff = (after, before) =>
@@ -182,6 +184,18 @@ try {
       }
       const callsPerRead = (sum(backend.calls()) - startCalls) / ITERATIONS;
       times.sort((a, b) => a - b);
+
+      // CONCURRENT clients reading the environment over and over: reads made together share the
+      // provider's backend reads (core SharedReads), so calls per read fall below one read's.
+      const concurrentStart = sum(backend.calls());
+      const concurrentStarted = performance.now();
+      await Promise.all(
+        Array.from({ length: CONCURRENT }, async () => {
+          for (let i = 0; i < CONCURRENT_READS; i++) await api('GET', `${path}/secrets`);
+        }),
+      );
+      const concurrentMs = performance.now() - concurrentStarted;
+      const concurrentCallsPerRead = (sum(backend.calls()) - concurrentStart) / (CONCURRENT * CONCURRENT_READS);
       const result = {
         type: c.type,
         perRead,
@@ -190,6 +204,8 @@ try {
         p50: percentile(times, 50),
         p99: percentile(times, 99),
         target: c.target,
+        concurrentCallsPerRead,
+        concurrentReadsPerSecond: (CONCURRENT * CONCURRENT_READS * 1000) / concurrentMs,
       };
       results.push(result);
       console.log(`${c.type}: ${callsPerRead} calls/read ${JSON.stringify(perRead)}, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms`);
@@ -228,6 +244,13 @@ const lines = [
     (r) =>
       `| ${r.type} | ${r.callsPerRead} | ${describeCalls(r.perRead)} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.target} | ${verdict(r)} |`,
   ),
+  '',
+  `${CONCURRENT} clients reading the same environment ${CONCURRENT_READS} times each, one read after the other per client: reads`,
+  'made together share the provider\'s backend reads (core `SharedReads`; never one that began before them).',
+  '',
+  '| provider | upstream calls per read | reads/s |',
+  '|---|---|---|',
+  ...results.map((r) => `| ${r.type} | ${r.concurrentCallsPerRead.toFixed(1)} | ${r.concurrentReadsPerSecond.toFixed(0)} |`),
   '',
   `Latency floor: a read cannot be faster than its sequential upstream round trips × ${LATENCY_MS} ms, e.g.`,
   'Vault: 1 LIST, then 100 GETs 8 at a time = 14 round trips ≈ 70 ms. Host, emulators and the embedded',
