@@ -120,12 +120,25 @@ describe('request signing', () => {
     '',
     '2026-13-02T03:04:05Z',
     '2026-02-30T03:04:05Z',
+    '2026-02-29T03:04:05Z',
+    '2100-02-29T03:04:05Z',
+    '2026-04-31T03:04:05Z',
+    '2026-00-10T03:04:05Z',
+    '2026-01-00T03:04:05Z',
     '2026-01-02T24:00:00Z',
+    '2026-01-02T03:60:05Z',
     '2026-01-02T03:04:60Z',
     'x2026-01-02T03:04:05Z',
   ])('rejects the malformed timestamp %j', (timestamp) => {
     const request = { ...vector, timestamp };
     expect(verifyRequestSignature(SECRET, request, signRequest(SECRET, request), AT)).toEqual({ ok: false, reason: 'malformed-timestamp' });
+  });
+
+  it.each(['2028-02-29T03:04:05Z', '2000-02-29T03:04:05Z', '2026-12-31T23:59:59Z', '2026-01-01T00:00:00Z'])('reads the well-formed timestamp %j (then judges its window)', (timestamp) => {
+    const request = { ...vector, timestamp };
+    const at = Date.parse(timestamp);
+    expect(verifyRequestSignature(SECRET, request, signRequest(SECRET, request), at)).toEqual({ ok: true });
+    expect(verifyRequestSignature(SECRET, request, signRequest(SECRET, request), at + 301_000)).toEqual({ ok: false, reason: 'timestamp-out-of-window' });
   });
 
   it.each([

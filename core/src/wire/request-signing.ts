@@ -67,7 +67,26 @@ export function signingTimestamp(date: Date = new Date()): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-const TIMESTAMP_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+const TIMESTAMP_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * The instant a signing timestamp names, or undefined when it is not one. Date.parse rolls
+ * impossible dates over (Feb 30 → Mar 2, 24:00 → next day), so each field is checked against its
+ * range first: only a timestamp that names one instant unambiguously is accepted.
+ */
+function signedAt(timestamp: string): number | undefined {
+  const m = TIMESTAMP_PATTERN.exec(timestamp);
+  if (m === null) return undefined;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+  if (days === undefined || day < 1 || day > days || Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59) return undefined;
+  const at = Date.parse(timestamp);
+  return Number.isNaN(at) ? undefined : at;
+}
 
 export type RequestSignatureCheck =
   | { ok: true }
@@ -80,11 +99,8 @@ export function verifyRequestSignature(
   nowMs: number = Date.now(),
   skewSeconds: number = SIGNATURE_SKEW_SECONDS,
 ): RequestSignatureCheck {
-  if (!TIMESTAMP_PATTERN.test(request.timestamp)) return { ok: false, reason: 'malformed-timestamp' };
-  const at = Date.parse(request.timestamp);
-  // Date.parse rolls impossible dates over (Feb 30 → Mar 2, 24:00 → next day); only a timestamp
-  // that formats back to itself names one instant unambiguously.
-  if (Number.isNaN(at) || signingTimestamp(new Date(at)) !== request.timestamp) return { ok: false, reason: 'malformed-timestamp' };
+  const at = signedAt(request.timestamp);
+  if (at === undefined) return { ok: false, reason: 'malformed-timestamp' };
   if (Math.abs(nowMs - at) > skewSeconds * 1000) return { ok: false, reason: 'timestamp-out-of-window' };
   if (!/^[0-9a-f]{64}$/.test(signature)) return { ok: false, reason: 'malformed-signature' };
   // Both sides are 32 bytes (the signature was checked to be 64 hex digits): compared as bytes in
