@@ -157,6 +157,8 @@ if (process.env.BENCH_CONFIG) env.KEYGATE_CONFIG = process.env.BENCH_CONFIG;
 const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
 const host = spawn(process.execPath, [...nodeArgs, main], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
 hostPid = host.pid;
+// An exception thrown inside the load generator ends this process without the finally below.
+process.on('exit', () => host.exitCode === null && host.kill('SIGTERM'));
 try {
   await waitReady(`${url}/readyz`, 60_000);
   const keys = await seed();

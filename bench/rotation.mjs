@@ -220,12 +220,15 @@ alone was about 3.5 s of PostgreSQL's 12.8 s of CPU for the 1,000 runs).
 Where the time goes: during the burst the two cores are busy (about 95 % in \`vmstat 1\`), the
 embedded PostgreSQL taking a little more CPU than the two replicas together, so the runs start as
 fast as the machine finishes earlier ones and the p99 of due → started is close to the total time.
-Meeting 5 s on this machine would take about 20–30 % less work per run (totals of 6.2–6.8 s here). This session took out
-three statements per run: a policy's job moves itself to the next rotation through Agenda's own
-closing save instead of being deleted and replaced by a new wake-up (two statements), and the job
-reads its policy and creates the due run in one statement (one more). Left as they are: Agenda's
-own three statements per job (lock, save at start, save at end), and the rows every run of one
-environment updates (the environment version, provider-local's generation counter, the audit
+The figures follow the machine's speed: the same code (12.4 statements per run) gave a total of
+6.2 s and a p99 of 6.1 s (5 s missed) on the slower AMD EPYC machine of 2026-11-23 (calibration
+680 ms, \`git show 042938a:bench/RESULTS-rotation.md\`), and 3.4–3.7 s on the Intel Xeon machine of
+2026-12-07 (calibration 340–440 ms). The session of 2026-11-23 took out three statements per run:
+a policy's job moves itself to the next rotation through Agenda's own closing save instead of
+being deleted and replaced by a new wake-up (two statements), and the job reads its policy and
+creates the due run in one statement (one more). Left as they are: Agenda's own three statements
+per job (lock, save at start, save at end), and the rows every run of one environment updates (the
+environment version, provider-local's generation counter, the audit
 chain head), whose row locks make those statements queue behind each other.
 `;
   await writeFile(join(here, 'RESULTS-rotation.md'), md);
