@@ -144,7 +144,15 @@ cores; at 50 concurrent clients p99 follows from throughput (50 / requests/s is 
 and the trivial endpoint itself shows ${results.express.p99} ms at p99 here: a p99 of 25 ms would
 take about as many requests/s as it manages.
 
-This session's read-path changes (before them: \`git show 5f99180:bench/RESULTS.md\`, 1771
+On the Intel Xeon machine of 2026-12-07 (calibration 337 ms) five runs of this script gave p99
+22, 26, 25, 24 and 23 ms with validation on (4270–4940 requests/s, 40–43 % of trivial Express at
+10300–11600): the target of 25 ms sits inside the run-to-run spread. With PostgreSQL told not to
+wait for the WAL flush at commit (\`synchronous_commit=off\`, an experiment only: the audit row
+must be durable before the response goes) the same run gave p99 20 ms, so about 3–4 ms of the tail
+is the audit trail's commit. On the AMD EPYC machine of 2026-11-23 (calibration 499 ms) the same
+read path gave 3055 requests/s and p99 39 ms (\`git show 042938a:bench/RESULTS.md\`).
+
+The read-path changes of 2026-11-23 (before them: \`git show 5f99180:bench/RESULTS.md\`, 1771
 requests/s, 30.7 % of trivial Express at 5773, p99 60 ms): the generation checks of concurrent
 reads share one statement (PostgreSQL CPU per read from 0.22 to about 0.09 ms in
 \`bench/auth-modes.mjs\`), and an unchanged environment's response is reused instead of being
