@@ -263,12 +263,19 @@ What each mode costs on top of a bearer read:
 - **E2EE**: per response a fresh server P-256 key pair, ECDH with the client's key, HKDF and AES-256-GCM
   of the JSON (DESIGN §5). The envelope is checked to decrypt to the 100 secrets before the run. The
   key generation and ECDH (about 0.12 ms of CPU here) are a floor: each response needs a new key
-  pair and the client's key. The host does this on the event loop (the default). With
-  \`server.e2eeWorker: true\` it runs on a worker thread instead; the hand-over (the JSON to the
-  thread, the envelope back, waking each side) cost about 0.05 ms of CPU per response more, and on
-  these two cores, which the load generator and PostgreSQL keep busy, that lowered E2EE from about
-  74 % to 63–65 % of bearer: the thread pays only where the event loop is the bottleneck and a
-  core is idle.
+  pair and the client's key. Of it, the ECDH is about 0.10 ms: Node's \`computeSecret\` checks the key pair
+  before deriving (\`perf\` shows OpenSSL's \`EC_KEY_check_key\`, whose order check is a second full
+  scalar multiplication; \`diffieHellman\` with key objects costs the same), where \`openssl speed ecdhp256\` times the derivation alone at 0.046 ms on the same machine. With
+  bearer at about 0.19 ms of host CPU, 70 % of bearer's throughput would leave 0.08 ms for the whole
+  of E2EE's extra work, less than that ECDH: on these two cores, where the event loop is the
+  bottleneck, the target is out of reach while every response gets its own server key (DESIGN §5).
+  The host does the key agreement on the event loop (the default). With
+  \`server.e2eeWorker: true\` it runs on a worker thread instead: only the client's public key goes
+  over and only the server's public key and the AES key come back (the response is sealed on the
+  event loop). Measured on 2026-12-07 with \`BENCH_CONFIG\` pointing at such a configuration: E2EE
+  49.1 % of bearer with the thread against 51.6 % without, because the load generator and
+  PostgreSQL leave the second core no time to spare; the thread pays only where the event loop is
+  the bottleneck and a core is idle.
 
 PostgreSQL CPU per request (the embedded server's processes over the run, from /proc):
 ${['bearer', 'signed', 'e2ee'].map((m) => `${m} ${summary[m].pgCpu === undefined ? 'n/a' : `${summary[m].pgCpu.toFixed(3)} ms`}`).join(', ')}.

@@ -145,7 +145,7 @@ and the trivial endpoint itself shows ${results.express.p99} ms at p99 here: a p
 take about as many requests/s as it manages.
 
 On the Intel Xeon machine of 2026-12-07 (calibration 337 ms) five runs of this script gave p99
-22, 26, 25, 24 and 23 ms with validation on (4270–4940 requests/s, 40–43 % of trivial Express at
+22, 26, 25, 24 and 23 ms with validation on (4270–4940 requests/s, 40–45 % of trivial Express at
 10300–11600): the target of 25 ms sits inside the run-to-run spread. With PostgreSQL told not to
 wait for the WAL flush at commit (\`synchronous_commit=off\`, an experiment only: the audit row
 must be durable before the response goes) the same run gave p99 20 ms, so about 3–4 ms of the tail
