@@ -158,6 +158,18 @@ describe('operations against the emulator', () => {
     }
   });
 
+  it('shares one listing among environment reads made together, and a later read sees a write', async () => {
+    const provider = await session();
+    const s = scope();
+    await provider.put({ ...s, key: 'A' }, new Secret('1'));
+    emulator.resetCalls();
+    const reads = await Promise.all(Array.from({ length: 10 }, () => provider.getAll(s)));
+    expect(emulator.calls.ListSecrets).toBe(1);
+    for (const read of reads) expect(read.get('A')?.reveal()).toBe('1');
+    await provider.put({ ...s, key: 'A' }, new Secret('2'));
+    expect((await provider.getAll(s)).get('A')?.reveal()).toBe('2');
+  });
+
   it('refuses ifVersion with UNSUPPORTED before calling AWS', async () => {
     const provider = await session();
     const ref = { ...scope(), key: 'CAS' };
