@@ -146,7 +146,9 @@ take about as many requests/s as it manages.
 
 On the Intel Xeon machine of 2026-12-07 (calibration 337 ms) five runs of this script gave p99
 22, 26, 25, 24 and 23 ms with validation on (4270–4940 requests/s, 40–45 % of trivial Express at
-10300–11600): the target of 25 ms sits inside the run-to-run spread. With PostgreSQL told not to
+10300–11600): the target of 25 ms sits inside the run-to-run spread. Then the audit append became
+set-based (migration 0015: PostgreSQL CPU per read from 0.054 to 0.044 ms in \`bench/auth-modes.mjs\`),
+and two runs gave p99 24 and 23 ms (5068 requests/s, 45.9 %; validation off 20 and 19 ms). With PostgreSQL told not to
 wait for the WAL flush at commit (\`synchronous_commit=off\`, an experiment only: the audit row
 must be durable before the response goes) the same run gave p99 20 ms, so about 3–4 ms of the tail
 is the audit trail's commit. On the AMD EPYC machine of 2026-11-23 (calibration 499 ms) the same

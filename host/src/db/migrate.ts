@@ -13,6 +13,7 @@ import * as trustDomains from './migrations/0011-trust-domains.js';
 import * as issuedKeysAndWakeups from './migrations/0012-issued-keys-and-wakeups.js';
 import * as compactSeenSignatures from './migrations/0013-compact-seen-signatures.js';
 import * as wakeupIndexesAndAutovacuum from './migrations/0014-wakeup-indexes-and-autovacuum.js';
+import * as auditAppendSetBased from './migrations/0015-audit-append-set-based.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -35,6 +36,7 @@ const MIGRATIONS: Array<readonly [string, Migration]> = [
   ['0012-issued-keys-and-wakeups', issuedKeysAndWakeups],
   ['0013-compact-seen-signatures', compactSeenSignatures],
   ['0014-wakeup-indexes-and-autovacuum', wakeupIndexesAndAutovacuum],
+  ['0015-audit-append-set-based', auditAppendSetBased],
 ];
 
 const source: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -1,19 +1,7 @@
 import type { Knex } from 'knex';
 
-/**
- * Audit rows name the project and environment they concern (secret and environment rows), so the
- * trail can be filtered by them. The columns are not part of a row's hashed body: chains written
- * before this migration still verify, and the hash of a new row is computed exactly as before.
- */
-export async function up(knex: Knex): Promise<void> {
-  await knex.schema.alterTable('audit_events', (t) => {
-    t.uuid('project_id');
-    t.uuid('environment_id');
-    t.index(['tenant_id', 'project_id', 'seq']);
-    t.index(['tenant_id', 'environment_id', 'seq']);
-    t.index(['tenant_id', 'seq']);
-  });
-  await knex.raw(`
+/** The append of this migration: one INSERT per row (migration 0015 replaces it, and puts it back on the way down). */
+export const APPEND_ROW_BY_ROW = `
     CREATE OR REPLACE FUNCTION keygate_audit_append(entries jsonb) RETURNS void LANGUAGE plpgsql AS $$
     DECLARE
       prev text;
@@ -32,7 +20,22 @@ export async function up(knex: Knex): Promise<void> {
       END LOOP;
       UPDATE audit_chain_head SET hash = prev, seq = (SELECT COALESCE(max(seq), 0) FROM audit_events) WHERE id = 1;
     END $$;
-  `);
+`;
+
+/**
+ * Audit rows name the project and environment they concern (secret and environment rows), so the
+ * trail can be filtered by them. The columns are not part of a row's hashed body: chains written
+ * before this migration still verify, and the hash of a new row is computed exactly as before.
+ */
+export async function up(knex: Knex): Promise<void> {
+  await knex.schema.alterTable('audit_events', (t) => {
+    t.uuid('project_id');
+    t.uuid('environment_id');
+    t.index(['tenant_id', 'project_id', 'seq']);
+    t.index(['tenant_id', 'environment_id', 'seq']);
+    t.index(['tenant_id', 'seq']);
+  });
+  await knex.raw(APPEND_ROW_BY_ROW);
 }
 
 export async function down(knex: Knex): Promise<void> {
