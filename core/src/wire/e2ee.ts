@@ -128,7 +128,8 @@ function freshNonce(): Buffer {
 /**
  * The key of one response: a fresh server key pair agreed with the client's key. It is the costly
  * half of an envelope (a key generation and an ECDH), so a host may compute it on another thread
- * and seal there or here; the server's private key is gone once this returns.
+ * and seal there or here. Only the derived key leaves: the server's private key stays in the
+ * thread's ECDH object until the next response's key replaces it.
  */
 export interface E2eeResponseKey {
   /** base64(SPKI DER) of the server's public key, as sent in `serverPublicKey`. */
