@@ -141,14 +141,14 @@ the response built from that map the previous time (checked against the contract
 once, then sent as the same bytes), and written to the hash-chained audit trail (group commit)
 before the response is sent. The load generator, the host and PostgreSQL share the machine's two
 cores; at 50 concurrent clients p99 follows from throughput (50 / requests/s is the mean latency),
-and the trivial endpoint itself shows ${results.express.p99} ms at p99 here: a p99 of 25 ms would
-take about as many requests/s as it manages.
+and the trivial endpoint itself shows ${results.express.p99} ms at p99 here.
 
 On the Intel Xeon machine of 2026-12-07 (calibration 337 ms) five runs of this script gave p99
 22, 26, 25, 24 and 23 ms with validation on (4270–4940 requests/s, 40–45 % of trivial Express at
 10300–11600): the target of 25 ms sits inside the run-to-run spread. Then the audit append became
 set-based (migration 0015: PostgreSQL CPU per read from 0.054 to 0.044 ms in \`bench/auth-modes.mjs\`),
-and two runs gave p99 24 and 23 ms (5068 requests/s, 45.9 %; validation off 20 and 19 ms). With PostgreSQL told not to
+and four runs gave p99 24, 23, 23 and 23 ms (4640–5150 requests/s, 41–46 %; validation off
+18–20 ms). With PostgreSQL told not to
 wait for the WAL flush at commit (\`synchronous_commit=off\`, an experiment only: the audit row
 must be durable before the response goes) the same run gave p99 20 ms, so about 3–4 ms of the tail
 is the audit trail's commit. On the AMD EPYC machine of 2026-11-23 (calibration 499 ms) the same
