@@ -114,7 +114,7 @@ try {
   results.paced = [];
   for (const share of [2, 5]) {
     const rate = Math.max(50, Math.round(results.host50.rps / share / 50) * 50);
-    const row = { share, rate, upstream: await paced(direct, rate), host: await paced(viaHost, rate) };
+    const row = { share, rate, upstream: await paced(direct, rate), host: await paced(viaHost, rate), local: await paced(viaLocal, rate) };
     results.paced.push(row);
     console.log(`${CONNECTIONS} clients at ${rate} requests/s: upstream`, row.upstream, 'host', row.host);
   }
@@ -156,6 +156,7 @@ ${results.paced
 |---|---|---|---|---|
 ${pacedRow('upstream directly', r.upstream)}
 ${pacedRow('through Keygate (HttpRest → upstream)', r.host)}
+${pacedRow('through Keygate, same read from provider Local (reference)', r.local)}
 `,
   )
   .join('\n')}
@@ -166,7 +167,11 @@ ${row('through Keygate (HttpRest → upstream)', results.host1)}
 ${row('through Keygate, same read from provider Local (reference)', results.local1)}
 
 Gateway overhead (host p50 − upstream p50): **${overhead50} ms at ${CONNECTIONS} clients as fast as they can go**
-(target ≤ 2 ms), ${results.paced.map((r) => `**${overheadPaced(r)}**`).join(', ')}, ${overhead1} ms at 1 client. Upstream service time (receive → response end, inside the upstream)
+(target ≤ 2 ms), ${results.paced.map((r) => `**${overheadPaced(r)}**`).join(', ')}, ${overhead1} ms at 1 client.
+What the HttpRest provider adds over the same read from provider Local at the same paced load (the
+host's own path, authentication and the audit row's durable commit included in both):
+${results.paced.map((r) => `${(r.host.p50 - r.local.p50).toFixed(2)} ms at ${r.rate} requests/s`).join(', ')}.
+Upstream service time (receive → response end, inside the upstream)
 p50: ${results.service50.toFixed(3)} ms at ${CONNECTIONS} clients, ${results.service1.toFixed(3)} ms at 1 client.
 
 autocannon reports whole milliseconds. At ${CONNECTIONS} concurrent clients the latency of each
