@@ -181,7 +181,8 @@ environment, calls the upstream over HTTP (reads made together share the call), 
 (compared with the previous one: an unchanged listing gets the response built last time, without
 merging and serialising again), and writes an audit event before answering. Before reads shared
 their calls, on the machine of 2026-12-07 (calibration 338 ms): 2523 requests/s at 50 clients, p50
-19 ms (overhead 18 ms), 5.32 ms of overhead at 50 clients sending 1250 requests/s; the AMD machine
+19 ms (overhead 18 ms), 5.32 ms of overhead at 50 clients sending 1250 requests/s (paced then in
+bursts every 10 ms, which the last of each burst paid for; now one request at a time); the AMD machine
 of 2026-11-23 is in \`git show 042938a:bench/RESULTS-http-rest.md\`.
 The overhead at ${CONNECTIONS} clients is therefore mostly queueing behind the host's per-request
 work on two shared cores, not time spent around the upstream call. The paced rows (bench/lib.mjs

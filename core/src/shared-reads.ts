@@ -1,36 +1,89 @@
-import { GroupCommit } from './group-commit.js';
 import type { SecretScope } from './contracts/provider.js';
+
+interface Waiter<T> {
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+/** The calls waiting for one read that has not started yet. */
+interface Batch<T> {
+  read: () => Promise<T>;
+  waiters: Array<Waiter<T>>;
+}
+
+interface KeyState<T> {
+  inFlight: number;
+  next: Batch<T> | undefined;
+  scheduled: boolean;
+}
+
+export interface SharedReadsOptions {
+  /**
+   * Reads of one key that may run at once (default 2). With one, a call arriving while a read is in
+   * flight waits for it to end before its own read starts; with two, it starts at once unless two
+   * are already running, which keeps the latency of a moderately loaded key at one read.
+   */
+  maxInFlight?: number;
+}
 
 /**
  * Reads of one key made together share one read of the backend: under load an environment read
  * costs the backend, and the gateway, a fraction of a read. A call is never answered by a read
- * that began before it did (a write that finished before the call must show): calls arriving while
- * a read is in flight wait for it to end and share the next one. Nothing is kept between reads.
+ * that began before it did (a write that finished before the call must show): a call joins only a
+ * read that has not started yet, the one that starts at the end of this turn of the event loop or
+ * when a running read of the key ends. Nothing is kept between reads.
  *
  * Every caller gets the same result object, so it must be treated as read-only (a provider's
  * `getAll` answer is a `ReadonlyMap`).
  */
 export class SharedReads<T> {
-  readonly #groups = new Map<string, GroupCommit<() => Promise<T>, T>>();
-  readonly #maxKeys: number;
+  readonly #keys = new Map<string, KeyState<T>>();
+  readonly #maxInFlight: number;
 
-  /** `maxKeys`: keys remembered at once; past it the map starts afresh (reads in flight finish). */
-  constructor(maxKeys = 1000) {
-    this.#maxKeys = maxKeys;
+  constructor(options: SharedReadsOptions = {}) {
+    this.#maxInFlight = Math.max(1, options.maxInFlight ?? 2);
   }
 
   /** `read` is what this call would do alone; a batch runs the read of its first call. */
   get(key: string, read: () => Promise<T>): Promise<T> {
-    let group = this.#groups.get(key);
-    if (group === undefined) {
-      if (this.#groups.size >= this.#maxKeys) this.#groups.clear();
-      group = new GroupCommit<() => Promise<T>, T>(async (reads) => {
-        const result = await reads[0]!();
-        return reads.map(() => result);
-      });
-      this.#groups.set(key, group);
+    let state = this.#keys.get(key);
+    if (state === undefined) {
+      state = { inFlight: 0, next: undefined, scheduled: false };
+      this.#keys.set(key, state);
     }
-    return group.add(read);
+    const keyState = state;
+    return new Promise<T>((resolve, reject) => {
+      if (keyState.next) keyState.next.waiters.push({ resolve, reject });
+      else keyState.next = { read, waiters: [{ resolve, reject }] };
+      this.#schedule(key, keyState);
+    });
+  }
+
+  #schedule(key: string, state: KeyState<T>): void {
+    if (state.scheduled || state.inFlight >= this.#maxInFlight) return;
+    state.scheduled = true;
+    // The calls made in this turn of the event loop join the read before it starts.
+    setImmediate(() => {
+      state.scheduled = false;
+      this.#start(key, state);
+    });
+  }
+
+  #start(key: string, state: KeyState<T>): void {
+    const batch = state.next;
+    if (batch === undefined || state.inFlight >= this.#maxInFlight) return;
+    state.next = undefined;
+    state.inFlight += 1;
+    new Promise<T>((resolve) => resolve(batch.read()))
+      .then(
+        (value) => batch.waiters.forEach((w) => w.resolve(value)),
+        (error: unknown) => batch.waiters.forEach((w) => w.reject(error)),
+      )
+      .finally(() => {
+        state.inFlight -= 1;
+        if (state.next) this.#schedule(key, state);
+        else if (state.inFlight === 0 && !state.scheduled) this.#keys.delete(key);
+      });
   }
 }
 
