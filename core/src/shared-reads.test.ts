@@ -82,6 +82,10 @@ describe('SharedReads', () => {
     expect(await reads.get('a', () => Promise.resolve('a again'))).toBe('a again');
   });
 
+  it('refuses a maxInFlight that is not a positive integer, naming it', () => {
+    for (const bad of [0, -1, 1.5, Number.NaN]) expect(() => new SharedReads({ maxInFlight: bad })).toThrow(/maxInFlight must be a positive integer/);
+  });
+
   it('names scopes unambiguously', () => {
     expect(scopeKey({ tenant: 't', project: 'a/b', environment: 'c' })).not.toBe(scopeKey({ tenant: 't', project: 'a', environment: 'b/c' }));
   });

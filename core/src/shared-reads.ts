@@ -34,14 +34,17 @@ export interface SharedReadsOptions {
  * when a running read of the key ends. Nothing is kept between reads.
  *
  * Every caller gets the same result object, so it must be treated as read-only (a provider's
- * `getAll` answer is a `ReadonlyMap`).
+ * `getAll` answer is a `ReadonlyMap`). Not built on `GroupCommit`: that runs one batch at a
+ * time, which writes that must keep their order need, while reads of one key may overlap.
  */
 export class SharedReads<T> {
   readonly #keys = new Map<string, KeyState<T>>();
   readonly #maxInFlight: number;
 
   constructor(options: SharedReadsOptions = {}) {
-    this.#maxInFlight = Math.max(1, options.maxInFlight ?? 2);
+    const maxInFlight = options.maxInFlight ?? 2;
+    if (!Number.isInteger(maxInFlight) || maxInFlight < 1) throw new RangeError(`SharedReads maxInFlight must be a positive integer, not ${String(maxInFlight)}`);
+    this.#maxInFlight = maxInFlight;
   }
 
   /** `read` is what this call would do alone; a batch runs the read of its first call. */
